@@ -1,0 +1,15 @@
+package io.convoforge.backend;
+
+import io.convoforge.stages.StageContext;
+import java.io.Serializable;
+
+/**
+ * Serializable recipe for a {@link Generator}: it travels inside DoFns and opens the generator on
+ * the worker. Holds no secrets; API keys are resolved when {@link #open} runs.
+ */
+public interface GeneratorFactory extends Serializable {
+  Generator open(StageContext context, String stage);
+
+  /** The backend's name as written into lineage ("offline", "openai"...). */
+  String name();
+}

@@ -1,0 +1,91 @@
+package io.convoforge.cli;
+
+import io.convoforge.pipeline.Job;
+import io.convoforge.pipeline.OutputDir;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code convoforge bench offline}: runs the offline recipe at scale and prints throughput
+ * (pipeline time only, not JVM start-up) and peak heap. Targets are printed beside the figures;
+ * they are measured here, never asserted in unit tests.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
+        + " 10000) and prints conversations/s and peak heap.")
+public final class BenchCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
+      description = "offline")
+  String what;
+
+  @Option(names = "--count", defaultValue = "10000")
+  int count;
+
+  @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
+  Path recipe;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"offline".equals(what)) {
+      throw new io.convoforge.schema.InputException("bench " + what, null,
+          "unknown benchmark; expected one of [offline]");
+    }
+    Path out = Files.createTempDirectory("convoforge-bench");
+    try {
+      // A small warm-up run loads classes and JIT-compiles the hot paths first.
+      Job.run(new Job.Request(recipe, List.of(), Math.min(500, count), out.resolve("warmup"),
+          true, beamArgs));
+      System.gc();
+      resetPeaks();
+      Job.Result r = Job.run(new Job.Request(recipe, List.of(), count, out.resolve("run"), true,
+          beamArgs));
+      long peak = peakHeap();
+      Map<String, Object> rep = r.report();
+      double rate = count / r.pipelineSeconds();
+      System.out.printf("bench offline: %d conversations sampled, %s accepted on %d cores%n",
+          count, rep.get("accepted"), Runtime.getRuntime().availableProcessors());
+      System.out.printf("  conversations/second: %.0f (target >= 1000; pipeline time %.2f s,"
+          + " JVM start-up excluded)%n", rate, r.pipelineSeconds());
+      System.out.printf("  peak heap: %.0f MiB (max heap %d MiB)%n", peak / 1048576.0,
+          Runtime.getRuntime().maxMemory() / 1048576);
+      System.out.printf("  distinct bigram ratio: %s%n",
+          ((Map<?, ?>) rep.get("text")).get("distinct_bigram_ratio"));
+      return 0;
+    } finally {
+      OutputDir.delete(out);
+    }
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}

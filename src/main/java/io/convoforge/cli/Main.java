@@ -1,0 +1,66 @@
+package io.convoforge.cli;
+
+import io.convoforge.pipeline.Job;
+import io.convoforge.schema.InputException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code convoforge} command line. Exit codes: 0 success, 1 a failed run or a failed check,
+ * 2 bad input or usage. Errors are one paragraph naming the file and the field; a stack trace is
+ * printed only with {@code CONVOFORGE_DEBUG=1}.
+ */
+@Command(
+    name = "convoforge",
+    mixinStandardHelpOptions = true,
+    version = "convoforge 0.1.0",
+    description = "Synthetic multi-turn conversation datasets, verified, on Apache Beam.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ToolsCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Callable<Integer> {
+  public static final int INPUT_ERROR = 2;
+  public static final int FAILED = 1;
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this in-process). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
+    return cl.execute(args);
+  }
+
+  static int handle(Exception e, PrintWriter err) {
+    if (System.getenv("CONVOFORGE_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    if (e instanceof InputException) {
+      err.println("error: " + e.getMessage().replace("\n", "\n  "));
+      err.println("Nothing was written.");
+      return INPUT_ERROR;
+    }
+    if (e instanceof Job.RunFailedException) {
+      err.println("error: " + e.getMessage());
+      err.println("The output directory was not changed. Set CONVOFORGE_DEBUG=1 for details.");
+      return FAILED;
+    }
+    err.println("error: unexpected failure: " + Job.rootMessage(e)
+        + ". Set CONVOFORGE_DEBUG=1 for the stack trace.");
+    return FAILED;
+  }
+}

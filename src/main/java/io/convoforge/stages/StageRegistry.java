@@ -1,0 +1,50 @@
+package io.convoforge.stages;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Stage names as recipes write them, mapped to the transforms that implement them. {@code sample}
+ * is the source and always first; every other name maps to a {@link ConversationStage}. New
+ * stages register here (one line each) and become usable from any recipe.
+ */
+public final class StageRegistry {
+  private static final Map<String, Function<StageContext, ConversationStage>> STAGES =
+      new LinkedHashMap<>();
+
+  static {
+    register(PlanWorkflows.STAGE, PlanWorkflows::using);
+    register(SynthesizeArguments.STAGE, SynthesizeArguments::using);
+    register(WriteUtterances.STAGE, WriteUtterances::using);
+    register(JudgeConversations.STAGE, JudgeConversations::using);
+    register(FilterConversations.STAGE, FilterConversations::using);
+  }
+
+  private StageRegistry() {}
+
+  public static synchronized void register(
+      String name, Function<StageContext, ConversationStage> factory) {
+    STAGES.put(name, factory);
+  }
+
+  public static synchronized boolean has(String name) {
+    return SampleTasks.STAGE.equals(name) || STAGES.containsKey(name);
+  }
+
+  public static synchronized Set<String> names() {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    out.add(SampleTasks.STAGE);
+    out.addAll(STAGES.keySet());
+    return out;
+  }
+
+  public static synchronized ConversationStage create(String name, StageContext ctx) {
+    Function<StageContext, ConversationStage> f = STAGES.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown stage " + name);
+    }
+    return f.apply(ctx);
+  }
+}

@@ -1,0 +1,62 @@
+package io.convoforge.stages;
+
+import io.convoforge.backend.Generator;
+import io.convoforge.model.Conversation;
+import io.convoforge.model.PlanStep;
+import io.convoforge.model.Rejected;
+import java.util.List;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Binds each plan's entities to keys and writes the seed rows and every executed call's
+ * arguments, through the backend; then validates every argument set against its tool's JSON
+ * Schema here, whatever the backend.
+ *
+ * <p>In: planned conversations. Out: with {@code initial_entities} and step arguments.
+ * Failures: {@code args_schema_invalid} (with the violations), or a backend's reasons.
+ */
+public final class SynthesizeArguments extends ConversationStage {
+  public static final String STAGE = "args";
+  private final StageContext ctx;
+
+  private SynthesizeArguments(StageContext ctx) {
+    super("SynthesizeArguments");
+    this.ctx = ctx;
+  }
+
+  public static SynthesizeArguments using(StageContext ctx) {
+    return new SynthesizeArguments(ctx);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<Conversation>, Rejected> expand(
+      PCollection<Conversation> input) {
+    return applyFn(input, "Arguments", new ArgumentsFn(ctx));
+  }
+
+  static final class ArgumentsFn extends BackendFn {
+    ArgumentsFn(StageContext ctx) {
+      super(STAGE, ctx);
+    }
+
+    @Override
+    protected Conversation apply(Conversation c, Generator g) throws RejectException {
+      if (c.plan() == null) {
+        throw new RejectException("missing_plan", "the element has no plan; run plan first");
+      }
+      Conversation out = g.arguments(c);
+      for (PlanStep step : out.plan().steps()) {
+        if (step.arguments() == null) {
+          continue;
+        }
+        List<String> v = ctx.validator().violations(step.tool(), step.arguments());
+        if (!v.isEmpty()) {
+          throw new RejectException("args_schema_invalid",
+              step.tool() + ": " + String.join("; ", v));
+        }
+      }
+      return out;
+    }
+  }
+}
