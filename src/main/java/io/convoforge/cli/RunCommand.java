@@ -46,6 +46,26 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a non-empty --out directory.")
   boolean overwrite;
 
+  @Option(names = "--model", description = "LLM model (llm.model).")
+  String model;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "OpenAI-compatible or generateContent endpoint (llm.base_url).")
+  String baseUrl;
+
+  @Option(names = "--max-rpm", description = "Requests per minute, whole run (llm.max_rpm).")
+  Double maxRpm;
+
+  @Option(names = "--max-tpm", description = "Tokens per minute, whole run (llm.max_tpm).")
+  Double maxTpm;
+
+  @Option(names = "--max-concurrency", description = "LLM calls in flight (llm.max_concurrency).")
+  Integer maxConcurrency;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "LLM response cache (llm.cache; default .convoforge/cache; 'off').")
+  String cache;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -56,6 +76,25 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (backend != null) {
       overrides.add("backend=" + backend);
+    }
+    // LLM flags are --set overrides, so the recipe and the command line share one code path.
+    if (model != null) {
+      overrides.add("llm.model=" + model);
+    }
+    if (baseUrl != null) {
+      overrides.add("llm.base_url=" + baseUrl);
+    }
+    if (maxRpm != null) {
+      overrides.add("llm.max_rpm=" + maxRpm);
+    }
+    if (maxTpm != null) {
+      overrides.add("llm.max_tpm=" + maxTpm);
+    }
+    if (maxConcurrency != null) {
+      overrides.add("llm.max_concurrency=" + maxConcurrency);
+    }
+    if (cache != null) {
+      overrides.add("llm.cache=" + cache);
     }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
