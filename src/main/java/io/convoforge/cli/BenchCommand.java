@@ -37,13 +37,37 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
   Path recipe;
 
+  @Option(names = "--rpm", defaultValue = "600",
+      description = "bench llm: the --max-rpm of the rate run.")
+  int rpm;
+
+  @Option(names = "--rate-seconds", defaultValue = "60",
+      description = "bench llm: length of the rate run's measured window.")
+  int rateSeconds;
+
+  @Option(names = "--concurrency", defaultValue = "8",
+      description = "bench llm: the --max-concurrency of the throughput run.")
+  int concurrency;
+
+  @Option(names = "--concurrency-seconds", defaultValue = "15",
+      description = "bench llm: approximate length of the throughput run.")
+  int concurrencySeconds;
+
+  @Option(names = "--latency-ms", defaultValue = "50",
+      description = "bench llm: the stub's latency.")
+  int latencyMs;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
+    if ("llm".equals(what)) {
+      return LlmBench.run(recipe, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
+          beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline]");
+          "unknown benchmark; expected one of [offline, llm]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -60,8 +60,10 @@ public final class Job {
           out.staging().toString(), inputs.recipe().shards());
       long start = System.nanoTime();
       PipelineResult.State state;
+      PipelineResult pipelineResult = null;
       try {
-        state = p.run().waitUntilFinish();
+        pipelineResult = p.run();
+        state = pipelineResult.waitUntilFinish();
       } catch (RuntimeException e) {
         throw new RunFailedException("the pipeline failed: " + rootMessage(e), e);
       }
@@ -82,6 +84,7 @@ public final class Job {
       timing.put("conversations_per_second",
           Math.round(inputs.sampleCount() / Math.max(seconds, 1e-9) * 10) / 10.0);
       report.put("timing", timing);
+      io.convoforge.backend.llm.LlmAccounting.addTo(report, pipelineResult);
       for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
         Files.delete(f);
       }

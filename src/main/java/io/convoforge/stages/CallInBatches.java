@@ -23,6 +23,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -82,7 +83,9 @@ final class CallInBatches {
     private final Counter rejected;
     private transient ExecutorService pool;
     private transient List<Generator> opened;
-    private transient ThreadLocal<Generator> generator;
+    private transient ThreadLocal<Worker> worker;
+
+    private record Worker(BackendFn fn, Generator generator) {}
 
     CallBatchFn(BackendFn fn, int threads) {
       this.fn = fn;
@@ -99,12 +102,15 @@ final class CallInBatches {
         return t;
       });
       opened = new ArrayList<>();
-      generator = ThreadLocal.withInitial(() -> {
-        Generator g = fn.ctx.backend().open(fn.ctx, fn.stage());
+      // Each call thread gets its own copy of the stage function (and so of the context's lazy
+      // caches) and its own generator, as if it were a DoFn instance of its own.
+      worker = ThreadLocal.withInitial(() -> {
+        BackendFn copy = SerializableUtils.clone(fn);
+        Generator g = copy.ctx.backend().open(copy.ctx, copy.stage());
         synchronized (opened) {
           opened.add(g);
         }
-        return g;
+        return new Worker(copy, g);
       });
     }
 
@@ -119,7 +125,8 @@ final class CallInBatches {
         in.add(c);
         results.add(pool.submit(() -> {
           try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-            return fn.apply(c, generator.get());
+            Worker w = worker.get();
+            return w.fn().apply(c, w.generator());
           }
         }));
       }

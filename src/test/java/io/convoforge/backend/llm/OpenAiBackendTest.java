@@ -49,6 +49,12 @@ class OpenAiBackendTest {
         tmp.resolve("out2"), N);
     LlmRuns.accounted(second, N);
     assertEquals(calls, stub.requests(), "the rerun is served from the cache");
+    assertEquals(calls, ((Number) total(first).get("calls")).intValue(), "calls in report.json");
+    assertEquals(0, ((Number) total(second).get("calls")).intValue());
+    assertEquals(calls, ((Number) total(second).get("cache_hits")).intValue());
+    assertTrue(((Number) total(first).get("tokens_in")).longValue() > 0);
+    assertTrue(((Number) total(first).get("est_cost_usd")).doubleValue() > 0,
+        "priced from conf/openai.yaml");
     assertEquals(N, ((Number) second.report().get("accepted")).intValue());
   }
 
@@ -70,6 +76,11 @@ class OpenAiBackendTest {
         assertFalse(Files.readString(f).contains("FAKEKEY"), "key leaked into " + f);
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> total(Job.Result r) {
+    return (Map<String, Object>) ((Map<String, Object>) r.report().get("llm")).get("total");
   }
 
   static Path only(Path dir, String prefix) throws Exception {
