@@ -37,6 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
   Path recipe;
 
+  @Option(names = "--part", defaultValue = "both",
+      description = "bench llm: rate, concurrency or both.")
+  String part;
+
   @Option(names = "--rpm", defaultValue = "600",
       description = "bench llm: the --max-rpm of the rate run.")
   int rpm;
@@ -62,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if ("llm".equals(what)) {
-      return LlmBench.run(recipe, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
+      return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
           beamArgs);
     }
     if (!"offline".equals(what)) {

@@ -22,63 +22,78 @@ final class LlmBench {
 
   private LlmBench() {}
 
-  static int run(Path recipe, int rpm, int rateSeconds, int concurrency, int concSeconds,
-      int latencyMs, List<String> beamArgs) throws Exception {
+  static int run(Path recipe, String part, int rpm, int rateSeconds, int concurrency,
+      int concSeconds, int latencyMs, List<String> beamArgs) throws Exception {
     Path out = Files.createTempDirectory("convoforge-bench-llm");
     try (StubLlmServer stub = StubLlmServer.start(latencyMs)) {
       System.out.printf("bench llm: stub on 127.0.0.1 with %d ms latency, %d cores%n",
           latencyMs, Runtime.getRuntime().availableProcessors());
-      // (a) rate limit
-      double windowMin = rateSeconds / 60.0;
-      int countA = (int) Math.ceil(1.15 * rpm * windowMin / CALLS_PER_CONVERSATION) + 4;
-      Job.Result a = Job.run(new Job.Request(recipe, List.of("backend=openai",
-          "llm.base_url=" + stub.openAiUrl(), "llm.cache=off", "llm.max_rpm=" + rpm,
-          "llm.max_concurrency=64"), countA, out.resolve("rate"), true, beamArgs));
-      List<Long> arr = new ArrayList<>(stub.arrivals());
-      Collections.sort(arr);
-      long window = rateSeconds * 1_000_000_000L;
-      double budget = rpm * windowMin;
-      int first = countIn(arr, arr.get(0), window);
-      int worst = 0;
-      for (Long t : arr) {
-        worst = Math.max(worst, countIn(arr, t, window));
+      if (!"concurrency".equals(part)) {
+        rate(stub, out, recipe, rpm, rateSeconds, beamArgs);
       }
-      System.out.printf("(a) --max-rpm %d: %d calls for %d conversations (%s accepted) in %.1f s%n",
-          rpm, arr.size(), countA, a.report().get("accepted"), a.pipelineSeconds());
-      System.out.printf("    sustained rate over the first %d s / R = %.3f (target >= 0.95)%n",
-          rateSeconds, first / budget);
-      System.out.printf("    worst %d s window / R = %.3f, overshoot %.1f %% (target <= 5 %%)%n",
-          rateSeconds, worst / budget, Math.max(0, (worst / budget - 1) * 100));
-      if (rateSeconds < 60) {
-        System.out.println("    (window shorter than a minute: --rate-seconds 60 measures the"
-            + " per-minute figures)");
+      if (!"rate".equals(part)) {
+        concurrency(stub, out, recipe, concurrency, concSeconds, latencyMs, beamArgs);
       }
-      // (b) concurrency, no rate limit
-      int before = stub.requests();
-      double ideal = concurrency * 1000.0 / latencyMs;
-      int countB = (int) Math.ceil(ideal * concSeconds / CALLS_PER_CONVERSATION);
-      Job.Result b = Job.run(new Job.Request(recipe, List.of("backend=openai",
-          "llm.base_url=" + stub.openAiUrl(), "llm.cache=off",
-          "llm.max_concurrency=" + concurrency), countB, out.resolve("concurrency"), true,
-          beamArgs));
-      List<Long> arrB = new ArrayList<>(stub.arrivals());
-      Collections.sort(arrB);
-      arrB = arrB.subList(arr.size(), arrB.size());
-      int calls = stub.requests() - before;
-      // The steady part: drop the first and last 10 % of calls (ramp-up, drain).
-      int lo = calls / 10;
-      int hi = calls - calls / 10 - 1;
-      double secs = (arrB.get(hi) - arrB.get(lo)) / 1e9;
-      double rate = (hi - lo) / secs;
-      System.out.printf("(b) --max-concurrency %d, no rate limit: %d calls for %d conversations"
-              + " (%s accepted) in %.1f s; max in flight seen %d%n", concurrency, calls, countB,
-          b.report().get("accepted"), b.pipelineSeconds(), stub.maxInFlight());
-      System.out.printf("    sustained %.1f calls/s / (C / latency = %.0f/s) = %.3f (target >="
-          + " 0.90)%n", rate, ideal, rate / ideal);
       return 0;
     } finally {
       OutputDir.delete(out);
     }
+  }
+
+  private static void rate(StubLlmServer stub, Path out, Path recipe, int rpm, int rateSeconds,
+      List<String> beamArgs) {
+    int before = stub.requests();
+    double windowMin = rateSeconds / 60.0;
+    int countA = (int) Math.ceil(1.15 * rpm * windowMin / CALLS_PER_CONVERSATION) + 4;
+    Job.Result a = Job.run(new Job.Request(recipe, List.of("backend=openai",
+        "llm.base_url=" + stub.openAiUrl(), "llm.cache=off", "llm.max_rpm=" + rpm,
+        "llm.max_concurrency=64"), countA, out.resolve("rate"), true, beamArgs));
+    List<Long> arr = new ArrayList<>(stub.arrivals());
+    Collections.sort(arr);
+    arr = arr.subList(before, arr.size());
+    long window = rateSeconds * 1_000_000_000L;
+    double budget = rpm * windowMin;
+    int first = countIn(arr, arr.get(0), window);
+    int worst = 0;
+    for (Long t : arr) {
+      worst = Math.max(worst, countIn(arr, t, window));
+    }
+    System.out.printf("(a) --max-rpm %d: %d calls for %d conversations (%s accepted) in %.1f s%n",
+        rpm, arr.size(), countA, a.report().get("accepted"), a.pipelineSeconds());
+    System.out.printf("    sustained rate over the first %d s / R = %.3f (target >= 0.95)%n",
+        rateSeconds, first / budget);
+    System.out.printf("    worst %d s window / R = %.3f, overshoot %.1f %% (target <= 5 %%)%n",
+        rateSeconds, worst / budget, Math.max(0, (worst / budget - 1) * 100));
+    if (rateSeconds < 60) {
+      System.out.println("    (window shorter than a minute: --rate-seconds 60 measures the"
+          + " per-minute figures)");
+    }
+  }
+
+  private static void concurrency(StubLlmServer stub, Path out, Path recipe, int concurrency,
+      int concSeconds, int latencyMs, List<String> beamArgs) {
+    int before = stub.requests();
+    stub.resetMaxInFlight();
+    double ideal = concurrency * 1000.0 / latencyMs;
+    int countB = (int) Math.ceil(ideal * concSeconds / CALLS_PER_CONVERSATION);
+    Job.Result b = Job.run(new Job.Request(recipe, List.of("backend=openai",
+        "llm.base_url=" + stub.openAiUrl(), "llm.cache=off",
+        "llm.max_concurrency=" + concurrency), countB, out.resolve("concurrency"), true,
+        beamArgs));
+    List<Long> arrB = new ArrayList<>(stub.arrivals());
+    Collections.sort(arrB);
+    arrB = arrB.subList(before, arrB.size());
+    int calls = stub.requests() - before;
+    // The steady part: drop the first and last 10 % of calls (ramp-up, drain).
+    int lo = calls / 10;
+    int hi = calls - calls / 10 - 1;
+    double secs = (arrB.get(hi) - arrB.get(lo)) / 1e9;
+    double rate = (hi - lo) / secs;
+    System.out.printf("(b) --max-concurrency %d, no rate limit: %d calls for %d conversations"
+            + " (%s accepted) in %.1f s; max in flight seen %d%n", concurrency, calls, countB,
+        b.report().get("accepted"), b.pipelineSeconds(), stub.maxInFlight());
+    System.out.printf("    sustained %.1f calls/s / (C / latency = %.0f/s) = %.3f (target >="
+        + " 0.90)%n", rate, ideal, rate / ideal);
   }
 
   private static int countIn(List<Long> sorted, long from, long window) {

@@ -79,10 +79,10 @@ public final class RunCommand implements Callable<Integer> {
     }
     // LLM flags are --set overrides, so the recipe and the command line share one code path.
     if (model != null) {
-      overrides.add("llm.model=" + model);
+      overrides.add("llm.model=" + yamlString(model));
     }
     if (baseUrl != null) {
-      overrides.add("llm.base_url=" + baseUrl);
+      overrides.add("llm.base_url=" + yamlString(baseUrl));
     }
     if (maxRpm != null) {
       overrides.add("llm.max_rpm=" + maxRpm);
@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
       overrides.add("llm.max_concurrency=" + maxConcurrency);
     }
     if (cache != null) {
-      overrides.add("llm.cache=" + cache);
+      overrides.add("llm.cache=" + yamlString(cache));
     }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
@@ -114,6 +114,11 @@ public final class RunCommand implements Callable<Integer> {
         ((Map<?, ?>) rep.get("timing")).get("conversations_per_second"),
         r.out().resolve("report.json"));
     return 0;
+  }
+
+  /** A --set value that stays a string ("off" or "1.0" would otherwise be parsed as YAML). */
+  private static String yamlString(String v) {
+    return "'" + v.replace("'", "''") + "'";
   }
 
   private String recipeName() {

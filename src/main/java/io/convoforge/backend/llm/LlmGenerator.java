@@ -273,7 +273,8 @@ final class LlmGenerator implements Generator {
     }
     LlmSettings s = backend.settings();
     int shard = backend.shardOf(c.id());
-    Throttle throttle = Throttle.forShard(ctx.runId(), shard, s.shards(), s.maxRpm(),
+    Throttle throttle = Throttle.forShard(ctx.runId() + "/" + s.maxRpm() + "/" + s.maxTpm()
+        + "/" + s.maxConcurrency(), shard, s.shards(), s.maxRpm(),
         s.maxTpm(), s.maxConcurrency());
     long est = req.promptChars() / 4 + (req.maxTokens() == null ? 1024 : req.maxTokens());
     String last = null;

@@ -107,7 +107,7 @@ public final class LlmSettings implements Serializable {
 
   int batchSize() {
     return Math.max(1, (int) number("batch_size",
-        Math.max(16, 4 * Math.max(1, maxConcurrency() / shards()))));
+        Math.max(64, 16 * Math.max(1, maxConcurrency() / shards()))));
   }
 
   long maxBufferingMillis() {
@@ -120,11 +120,14 @@ public final class LlmSettings implements Serializable {
   }
 
   String cacheDir() {
-    String c = string("cache");
+    String c = values.get("cache") instanceof String ? string("cache") : null;
     return c == null ? ".convoforge/cache" : c;
   }
 
   boolean cacheEnabled() {
+    if (Boolean.FALSE.equals(values.get("cache"))) {
+      return false;
+    }
     return !"off".equalsIgnoreCase(string("cache")) && !"none".equalsIgnoreCase(
         string("cache"));
   }

@@ -118,6 +118,11 @@ public final class StubLlmServer implements AutoCloseable {
     return List.copyOf(arrivals);
   }
 
+  /** Starts a new measurement of {@link #maxInFlight()}. */
+  public void resetMaxInFlight() {
+    maxInFlight.set(0);
+  }
+
   public int maxInFlight() {
     return maxInFlight.get();
   }

@@ -123,6 +123,24 @@ class LlmFaultsTest {
   }
 
   @Test
+  void aRunResumedAfterFailuresMakesOnlyTheMissingCalls() {
+    // The first run dies at judge (every judge call fails); everything before it is cached.
+    stub.fault(Fault.SERVER_ERROR, "judge", -1);
+    LlmRuns.accounted(run("llm.max_attempts=1"), N);
+    int plan = stub.requests("plan");
+    int utterances = stub.requests("utterances");
+    int judge = stub.requests("judge");
+    stub.clearFaults();
+    Job.Result r = LlmRuns.run("openai", stub.openAiUrl(), tmp.resolve("cache"),
+        tmp.resolve("out2"), N);
+    LlmRuns.accounted(r, N);
+    assertEquals(N, accepted(r));
+    assertEquals(plan, stub.requests("plan"), "no plan call repeated");
+    assertEquals(utterances, stub.requests("utterances"), "no utterances call repeated");
+    assertEquals(judge + N, stub.requests("judge"), "only the judge calls are made");
+  }
+
+  @Test
   void truncatedAnswersAreRejectedAsTruncated() {
     stub.fault(Fault.LENGTH, "judge", -1);
     Job.Result r = run();
