@@ -15,7 +15,7 @@ public interface GeneratorFactory extends Serializable {
 
   /**
    * How stages should batch this backend's calls: keyed shards, batch size, max buffering and
-   * calls in flight per batch. Null (the default) calls per element, as the offline backend does.
+   * call threads per batch (the backend's own throttle bounds the calls in flight). Null (the default) calls per element, as the offline backend does.
    */
   default Batching batching() {
     return null;

@@ -94,6 +94,25 @@ final class LlmBench {
         b.report().get("accepted"), b.pipelineSeconds(), stub.maxInFlight());
     System.out.printf("    sustained %.1f calls/s / (C / latency = %.0f/s) = %.3f (target >="
         + " 0.90)%n", rate, ideal, rate / ideal);
+    java.util.Map<String, Object> lat = latencies(b.report());
+    double mean = lat.values().stream().filter(v -> v instanceof Number)
+        .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(latencyMs);
+    System.out.printf("    call latency seen by the client (mean, per stage, ms): %s%n", lat);
+    System.out.printf("    sustained / (C / client-seen latency %.0f ms) = %.3f (how full the"
+        + " in-flight cap was kept; the gap to the line above is latency added by CPU"
+        + " contention)%n", mean, rate / (concurrency * 1000.0 / mean));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> latencies(java.util.Map<String, Object> report) {
+    Object llm = report.get("llm");
+    if (!(llm instanceof java.util.Map)) {
+      return java.util.Map.of();
+    }
+    java.util.Map<String, Object> out = new java.util.TreeMap<>();
+    ((java.util.Map<String, java.util.Map<String, Object>>) ((java.util.Map<String, Object>) llm)
+        .get("stages")).forEach((k, v) -> out.put(k, v.get("latency_ms_mean")));
+    return out;
   }
 
   private static int countIn(List<Long> sorted, long from, long window) {

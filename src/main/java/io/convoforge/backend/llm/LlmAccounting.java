@@ -3,6 +3,7 @@ package io.convoforge.backend.llm;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -51,6 +52,15 @@ public final class LlmAccounting {
       Map<String, Object> s = stages.computeIfAbsent(stage, k -> zeros());
       s.merge(what, shown, LlmAccounting::add);
       total.merge(what, shown, LlmAccounting::add);
+    }
+    for (MetricResult<DistributionResult> d : q.getDistributions()) {
+      String name = d.getName().getName();
+      int us = name.indexOf('_');
+      DistributionResult v = d.getAttempted();
+      if (us > 0 && stages.containsKey(name.substring(0, us)) && v != null && v.getCount() > 0) {
+        stages.get(name.substring(0, us)).put(name.substring(us + 1) + "_mean",
+            Math.round(v.getMean() * 10) / 10.0);
+      }
     }
     if (stages.isEmpty()) {
       return;

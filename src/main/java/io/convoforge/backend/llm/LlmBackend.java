@@ -86,9 +86,14 @@ public final class LlmBackend implements GeneratorFactory {
   private LlmClient client() {
     int timeoutMs = (int) Math.round(settings.timeoutSeconds() * 1000);
     switch (settings.provider()) {
-      case OPENAI:
-        return new OpenAiClient(Secrets.get("OPENAI_API_KEY"), settings.baseUrl(),
-            Duration.ofMillis(timeoutMs));
+      case OPENAI: {
+        String key = Secrets.get("OPENAI_API_KEY");
+        if (key == null && settings.baseUrl() == null) {
+          throw new IllegalStateException("no OpenAI API key: set OPENAI_API_KEY in the"
+              + " environment or in .env (or point --base-url at a server that needs none)");
+        }
+        return new OpenAiClient(key, settings.baseUrl(), Duration.ofMillis(timeoutMs));
+      }
       case GEMINI: {
         String key = Secrets.get("GEMINI_API_KEY", "GOOGLE_API_KEY");
         if (key == null && settings.baseUrl() == null) {
