@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path recipe;
 
   @Option(names = "--part", defaultValue = "both",
-      description = "bench llm: rate, concurrency or both.")
+      description = "bench llm: rate, concurrency, both, or serve (only run the stub).")
   String part;
 
   @Option(names = "--rpm", defaultValue = "600",

@@ -28,6 +28,12 @@ final class LlmBench {
     try (StubLlmServer stub = StubLlmServer.start(latencyMs)) {
       System.out.printf("bench llm: stub on 127.0.0.1 with %d ms latency, %d cores%n",
           latencyMs, Runtime.getRuntime().availableProcessors());
+      if ("serve".equals(part)) {
+        // A local endpoint to try the LLM backends with, until interrupted.
+        System.out.printf("serving: --backend openai --base-url %s | --backend gemini"
+            + " --base-url %s (Ctrl-C to stop)%n", stub.openAiUrl(), stub.genAiUrl());
+        Thread.currentThread().join();
+      }
       if (!"concurrency".equals(part)) {
         rate(stub, out, recipe, rpm, rateSeconds, beamArgs);
       }
