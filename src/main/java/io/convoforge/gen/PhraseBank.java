@@ -145,8 +145,11 @@ public final class PhraseBank implements Serializable {
       m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? m.group() : v));
     }
     m.appendTail(sb);
-    return sb.toString();
+    return ARTICLE.matcher(sb).replaceAll("$1n $2");
   }
+
+  /** "a activity" becomes "an activity" once placeholders are filled in. */
+  private static final Pattern ARTICLE = Pattern.compile("\\b([Aa]) ([aeioAEIO])");
 
   private Object node(String path) {
     Object at = root;

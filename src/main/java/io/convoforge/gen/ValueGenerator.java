@@ -295,7 +295,13 @@ public final class ValueGenerator {
       if (person) {
         return id.first() + " " + id.last();
       }
-      if (t.foreignKeys().isEmpty()) {
+      boolean product = t.columns().keySet().stream()
+          .anyMatch(k -> has(k, "price", "sku", "product"));
+      if (product) {
+        return faker.commerce().productName();
+      }
+      boolean dependent = t.foreignKeys().stream().anyMatch(fk -> t.isRequired(fk.name()));
+      if (!dependent) {
         return id.company();
       }
       return id.company() + " " + capitalize(faker.company().buzzword()) + " "
