@@ -36,8 +36,10 @@ public record Conversation(
   public static final String FAILURE = "failure";
 
   public Conversation {
-    metadata = metadata == null ? Map.of() : metadata;
-    lineage = lineage == null ? Map.of() : lineage;
+    metadata = metadata == null ? Map.of() : Canonical.sorted(metadata);
+    lineage = lineage == null ? Map.of() : Canonical.sorted(lineage);
+    persona = Canonical.sorted(persona);
+    initialEntities = Canonical.sortedNested(initialEntities);
   }
 
   public Conversation withPlan(Plan p) {
