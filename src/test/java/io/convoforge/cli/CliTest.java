@@ -111,6 +111,20 @@ class CliTest {
   }
 
   @Test
+  void runnerProfileBecomesBeamFlagsAndABadOneIsNamed() throws Exception {
+    Path profile = TestSupport.write(tmp, "p.yaml", "runner: DirectRunner\ntargetParallelism: 1\n");
+    Path out = tmp.resolve("prof");
+    Outcome ok = cli("run", TestSupport.CRM.toString(), "--count", "4", "--out", out.toString(),
+        "--conf", profile.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(Files.readString(out.resolve("report.json")).contains("\"DirectRunner\""));
+    Path bad = TestSupport.write(tmp, "bad.yaml", "- just\n- a list\n");
+    Outcome o = cli("run", TestSupport.CRM.toString(), "--conf", bad.toString());
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains(bad + ": expected a mapping of Beam options"), o.err());
+  }
+
+  @Test
   void runWritesTheDataset() {
     Path out = tmp.resolve("ok");
     Outcome o = cli("run", TestSupport.CRM.toString(), "--count", "12", "--out", out.toString());
