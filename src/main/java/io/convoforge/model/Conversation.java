@@ -1,5 +1,6 @@
 package io.convoforge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public record Conversation(
         turns, judgement, m, lineage);
   }
 
+  @JsonIgnore
   public boolean isFailure() {
     return FAILURE.equals(outcome);
   }
