@@ -21,7 +21,7 @@ public final class TestSupport {
 
   private TestSupport() {}
 
-  public static Inputs inputs(Path recipe, int count, String... overrides) {
+  public static Inputs inputs(Path recipe, Integer count, String... overrides) {
     return Inputs.load(recipe, List.of(overrides), count);
   }
 
