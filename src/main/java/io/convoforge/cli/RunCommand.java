@@ -66,10 +66,18 @@ public final class RunCommand implements Callable<Integer> {
       description = "LLM response cache (llm.cache; default .convoforge/cache; 'off').")
   String cache;
 
+  @Option(names = "--conf", paramLabel = "PROFILE.yaml",
+      description = "A runner profile (conf/*.yaml): its keys become Beam flags, unless given"
+          + " on the command line too.")
+  Path conf;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
+    if (conf != null) {
+      beamArgs = RunnerProfile.merge(conf, beamArgs);
+    }
     List<String> overrides = new ArrayList<>(sets);
     if (seed != null) {
       overrides.add("seed=" + seed);
