@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       ToolsCommand.class,
       BenchCommand.class,
+      GatesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
