@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ToolsCommand.class,
       BenchCommand.class,
       GatesCommand.class,
+      RepairCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
