@@ -2,13 +2,17 @@ package io.convoforge.sandbox;
 
 import io.convoforge.gen.ValueGenerator;
 import io.convoforge.model.Conversation;
+import io.convoforge.model.ToolCall;
 import io.convoforge.model.ToolResult;
 import io.convoforge.model.Turn;
 import io.convoforge.schema.Column;
 import io.convoforge.schema.Table;
 import io.convoforge.schema.TablesSchema;
+import io.convoforge.schema.ToolSpec;
 import io.convoforge.util.Seeds;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,9 +283,20 @@ public final class SeedRepair {
       return null;
     }
     for (Turn turn : c.turns()) {
-      for (ToolResult r : turn.toolResults()) {
+      for (int i = 0; i < turn.toolResults().size(); i++) {
+        ToolResult r = turn.toolResults().get(i);
         if (!r.ok() || r.output() == null) {
           continue;
+        }
+        // An update's output shows the values after the change: not what the seed held.
+        Set<String> changed = new HashSet<>();
+        if (i < turn.expectedToolCalls().size()) {
+          ToolCall call = turn.expectedToolCalls().get(i);
+          ToolSpec spec = replayer.tool(call.name());
+          if (spec != null && "update".equals(spec.action()) && call.arguments() != null) {
+            changed.addAll(call.arguments().keySet());
+            changed.remove(t.primaryKey());
+          }
         }
         List<Object> candidates = new ArrayList<>();
         candidates.add(r.output());
@@ -296,7 +311,9 @@ public final class SeedRepair {
               out = new LinkedHashMap<>();
             }
             for (Map.Entry<?, ?> e : m.entrySet()) {
-              out.putIfAbsent(String.valueOf(e.getKey()), e.getValue());
+              if (!changed.contains(String.valueOf(e.getKey()))) {
+                out.putIfAbsent(String.valueOf(e.getKey()), e.getValue());
+              }
             }
           }
         }

@@ -105,8 +105,12 @@ public final class EnrichResponses extends ConversationStage {
         if (index == c.turns().size() - 1) {
           return closing(schema, tools, before);
         }
-        return index == 0 ? "Happy to help with that. Which details should I use?"
-            : "Understood. Please give me the details and I will take care of it.";
+        if (index == 0) {
+          return "Happy to help with that. Which details should I use?";
+        }
+        List<String> done = done(schema, tools, before);
+        return done.isEmpty() ? "Understood. Please give me the details and I will take care of it."
+            : "So far I " + String.join(", ", done) + ". What should I do next?";
       }
       List<String> parts = new ArrayList<>();
       for (int j = 0; j < turn.expectedToolCalls().size(); j++) {
@@ -172,19 +176,12 @@ public final class EnrichResponses extends ConversationStage {
 
     private static String closing(TablesSchema schema, Map<String, ToolSpec> tools,
         List<Turn> before) {
-      List<String> done = new ArrayList<>();
+      List<String> done = done(schema, tools, before);
       String failure = null;
       for (Turn t : before) {
-        for (int j = 0; j < t.expectedToolCalls().size() && j < t.toolResults().size(); j++) {
-          ToolSpec spec = tools.get(t.expectedToolCalls().get(j).name());
-          ToolResult r = t.toolResults().get(j);
-          if (spec == null) {
-            continue;
-          }
+        for (ToolResult r : t.toolResults()) {
           if (!r.ok()) {
             failure = r.error().message();
-          } else if (!"get".equals(spec.action()) && !"search".equals(spec.action())) {
-            done.add(spec.action() + "d the " + schema.table(spec.table()).label());
           }
         }
       }
@@ -192,6 +189,25 @@ public final class EnrichResponses extends ConversationStage {
       return failure != null
           ? "I'm sorry that part could not be completed (" + failure + ")." + recap
           : "You're welcome, everything is in place." + recap;
+    }
+
+    /** What the calls so far changed, as "created the contact", in order. */
+    private static List<String> done(TablesSchema schema, Map<String, ToolSpec> tools,
+        List<Turn> before) {
+      List<String> done = new ArrayList<>();
+      for (Turn t : before) {
+        for (int j = 0; j < t.expectedToolCalls().size() && j < t.toolResults().size(); j++) {
+          ToolSpec spec = tools.get(t.expectedToolCalls().get(j).name());
+          ToolResult r = t.toolResults().get(j);
+          if (spec == null) {
+            continue;
+          }
+          if (r.ok() && !"get".equals(spec.action()) && !"search".equals(spec.action())) {
+            done.add(spec.action() + "d the " + schema.table(spec.table()).label());
+          }
+        }
+      }
+      return done;
     }
   }
 }
