@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       GatesCommand.class,
       RepairCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
