@@ -25,10 +25,11 @@ import picocli.CommandLine.Unmatched;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
-        + " 10000) and prints conversations/s and peak heap.")
+        + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
+        + " conversations in fresh sandbox databases and prints conversations replayed/s.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline")
+      description = "offline | sandbox")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -41,9 +42,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ("sandbox".equals(what)) {
+      return io.convoforge.verify.SandboxBench.run(recipe, count, beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline]");
+          "unknown benchmark; expected one of [offline, sandbox]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
