@@ -141,14 +141,14 @@ public final class Gates {
         "worst " + worst + " off by " + pts(worstDiff), worstDiff <= taskTol + 1e-9));
 
     long maxFailures = cfg.get("max_execution_failures") instanceof Number n ? n.longValue() : 0;
-    Replayer replayer = new Replayer(inputs.schema(), Tools.derive(inputs.schema()));
-    long failures = 0;
-    long failedConvs = 0;
-    for (Conversation c : convs) {
-      int f = replayer.replay(c, false).failures();
-      failures += f;
-      failedConvs += f > 0 ? 1 : 0;
-    }
+    // Replays are independent (a fresh database each); a Replayer per thread, all cores.
+    java.util.Map<String, io.convoforge.schema.ToolSpec> tools = Tools.derive(inputs.schema());
+    ThreadLocal<Replayer> replayers =
+        ThreadLocal.withInitial(() -> new Replayer(inputs.schema(), tools));
+    int[] perConv = convs.parallelStream()
+        .mapToInt(c -> replayers.get().replay(c, false).failures()).toArray();
+    long failures = java.util.Arrays.stream(perConv).asLongStream().sum();
+    long failedConvs = java.util.Arrays.stream(perConv).filter(f -> f > 0).count();
     gates.add(new Gate("execution", "<= " + maxFailures + " failures",
         failures + " failures in " + failedConvs + " conversations", failures <= maxFailures));
 
