@@ -46,10 +46,18 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a non-empty --out directory.")
   boolean overwrite;
 
+  @Option(names = "--conf", paramLabel = "PROFILE.yaml",
+      description = "A runner profile (conf/*.yaml): its keys become Beam flags, unless given"
+          + " on the command line too.")
+  Path conf;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
+    if (conf != null) {
+      beamArgs = RunnerProfile.merge(conf, beamArgs);
+    }
     List<String> overrides = new ArrayList<>(sets);
     if (seed != null) {
       overrides.add("seed=" + seed);

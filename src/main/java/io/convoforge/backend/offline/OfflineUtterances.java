@@ -173,12 +173,23 @@ final class OfflineUtterances {
     return out;
   }
 
-  /** The values the user states for a step (not keys of entities created earlier). */
+  /** The values the user states for a step, in the schema's column order. */
   private Map<String, Object> userValues(PlanStep step) {
     Table t = ctx.schema().table(step.table());
-    Map<String, Object> out = new LinkedHashMap<>(step.arguments());
+    Map<String, Object> out = inColumnOrder(t, step.arguments());
     if (!"search".equals(step.action())) {
       out.remove(t.primaryKey());
+    }
+    return out;
+  }
+
+  /** Never iterate a record's map for text: its order depends on the runner; columns do not. */
+  private static Map<String, Object> inColumnOrder(Table t, Map<String, Object> values) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String col : t.columns().keySet()) {
+      if (values.containsKey(col)) {
+        out.put(col, values.get(col));
+      }
     }
     return out;
   }
@@ -265,7 +276,7 @@ final class OfflineUtterances {
       }
       case "update": {
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Object> e : step.arguments().entrySet()) {
+        for (Map.Entry<String, Object> e : inColumnOrder(t, step.arguments()).entrySet()) {
           if (!e.getKey().equals(t.primaryKey())) {
             parts.add(t.column(e.getKey()).label() + " " + ValueGenerator.render(e.getValue()));
           }
@@ -281,7 +292,7 @@ final class OfflineUtterances {
 
   private static String summary(Table t, Map<String, Object> row, int n) {
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<String, Object> e : row.entrySet()) {
+    for (Map.Entry<String, Object> e : inColumnOrder(t, row).entrySet()) {
       if (parts.size() >= n) {
         break;
       }
