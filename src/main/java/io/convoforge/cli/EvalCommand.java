@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
     description = "Replays each conversation to an agent turn by turn, executes its tool calls in"
         + " the sandbox and scores tool-call exact match, final database state and end-to-end"
         + " success, per task, chain, outcome and overall. --agent mock replays the expected"
-        + " calls (must score 100%); --agent openai:MODEL uses an OpenAI-compatible endpoint"
+        + " calls (must score 100%%); --agent openai:MODEL uses an OpenAI-compatible endpoint"
         + " (OPENAI_API_KEY from the environment or .env; --base-url for other servers).")
 public final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR")
