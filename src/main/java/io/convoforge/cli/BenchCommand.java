@@ -17,18 +17,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline}: runs the offline recipe at scale and prints throughput
- * (pipeline time only, not JVM start-up) and peak heap. Targets are printed beside the figures;
- * they are measured here, never asserted in unit tests.
+ * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
+ * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
+ * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
+ * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
+ * sandbox databases.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
-        + " 10000) and prints conversations/s and peak heap.")
+        + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
+        + " conversations in fresh sandbox databases and prints conversations replayed/s;"
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline")
+      description = "offline | llm | sandbox")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -69,9 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
       return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
           beamArgs);
     }
+    if ("sandbox".equals(what)) {
+      return io.convoforge.verify.SandboxBench.run(recipe, count, beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm]");
+          "unknown benchmark; expected one of [offline, llm, sandbox]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

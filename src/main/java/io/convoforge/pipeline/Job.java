@@ -78,7 +78,10 @@ public final class Job {
       header.put("backend", backend.name());
       header.put("runner", options.getRunner().getSimpleName());
       header.put("stages", inputs.recipe().stages());
+      header.put("recipe_file", Path.of(inputs.recipe().file()).toAbsolutePath().toString());
       Map<String, Object> report = RunReport.build(out.staging(), header);
+      report.put("repair", io.convoforge.verify.RepairReport.build(out.staging()));
+      report.put("gates", io.convoforge.verify.Gates.evaluate(out.staging(), inputs).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
       timing.put("conversations_per_second",
