@@ -37,10 +37,29 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
   Path recipe;
 
+  @Option(names = "--sample", defaultValue = "5000",
+      description = "bench dedup: conversations for the recall check (0 skips it).")
+  int sample;
+
+  @Option(names = "--embed-count", defaultValue = "1000",
+      description = "bench dedup: dialogues for the embedding throughput ratio (0 skips it).")
+  int embedCount;
+
+  @Option(names = "--lexical-count", defaultValue = "100000",
+      description = "bench dedup: synthesised conversations for lexical dedup (0 skips it).")
+  int lexicalCount;
+
+  @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
+      description = "bench dedup: local embedding model.")
+  String model;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
+    if ("dedup".equals(what)) {
+      return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline]");

@@ -54,6 +54,18 @@ public final class LocalOnnxEmbedder implements Embedder {
     return model;
   }
 
+  /**
+   * The same model (LangChain4j holds the ONNX session in a static field, so this loads
+   * nothing new) with LangChain4j's default executor, which spreads a batch over all cores: the
+   * benchmark's bare-loop baseline.
+   */
+  public static EmbeddingModel withDefaultExecutor(String model) {
+    return switch (model) {
+      case "bge-small-en-v15-q" -> new BgeSmallEnV15QuantizedEmbeddingModel();
+      default -> new AllMiniLmL6V2EmbeddingModel();
+    };
+  }
+
   private static EmbeddingModel load(String model) {
     return switch (model) {
       case "bge-small-en-v15-q" -> new BgeSmallEnV15QuantizedEmbeddingModel(CALLER);

@@ -13,24 +13,23 @@ import io.convoforge.schema.InputException;
 import io.convoforge.util.Seeds;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableBiFunction;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -88,6 +87,7 @@ public final class Deduplicate extends ConversationStage {
       EmbedText lexicalText,
       String anchors,
       boolean keepVectors,
+      int shards,
       long seed) implements Serializable {
 
     @SuppressWarnings("unchecked")
@@ -111,25 +111,25 @@ public final class Deduplicate extends ConversationStage {
           (int) num(lex, "size", "char".equals(shingle) ? 5 : 3),
           EmbedText.parse(lex.getOrDefault("text", "dialogue")),
           dedup.get("anchors") == null ? null : String.valueOf(dedup.get("anchors")),
-          Boolean.TRUE.equals(embed.get("keep")), seed);
+          Boolean.TRUE.equals(embed.get("keep")), (int) num(dedup, "shards", 512), seed);
     }
 
     public Settings withMethods(List<String> m) {
       return new Settings(List.copyOf(m), semanticThreshold, semanticBands, semanticRows,
           lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
-          anchors, keepVectors, seed);
+          anchors, keepVectors, shards, seed);
     }
 
     public Settings withKeepVectors(boolean keep) {
       return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
           lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
-          anchors, keep, seed);
+          anchors, keep, shards, seed);
     }
 
     public Settings withAnchors(String glob) {
       return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
           lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
-          glob, keepVectors, seed);
+          glob, keepVectors, shards, seed);
     }
 
     @SuppressWarnings("unchecked")
@@ -206,9 +206,9 @@ public final class Deduplicate extends ConversationStage {
     return WithFailures.Result.of(t, ConversationFn.OUTPUT, ConversationFn.FAILURES);
   }
 
-  /** The preferred near-duplicate that drops an element, and how similar they are. */
-  public record Witness(String keptId, boolean anchor, double score, double similarity)
-      implements Serializable {
+  /** The preferred near-duplicate ({@code keptId}) that drops {@code droppedId}. */
+  public record Witness(String droppedId, String keptId, boolean anchor, double score,
+      double similarity) implements Serializable {
     static Witness better(Witness a, Witness b) {
       int c = Sketch.PREFERRED.compare(new Sketch(a.keptId, a.anchor, a.score, null, null),
           new Sketch(b.keptId, b.anchor, b.score, null, null));
@@ -219,7 +219,17 @@ public final class Deduplicate extends ConversationStage {
     }
   }
 
-  /** One method: sketch, bucket, confirm, join back. */
+  /** Which of {@code shards} groups a key lands in (buckets, and ids for the join). */
+  static int shard(long key, int shards) {
+    return (int) Math.floorMod(key * 0x9e3779b97f4a7c15L >>> 17, (long) shards);
+  }
+
+  /**
+   * One method: sketch, bucket, confirm, join back. Buckets and ids are grouped into {@code
+   * dedup.shards} groups (default 512) rather than one group per bucket or per id: each group
+   * still holds a bounded slice, and runners that pay per key group (the DirectRunner makes one
+   * bundle per group) stay fast.
+   */
   static final class ByMethod extends ConversationStage {
     private final String method;
     private final Settings settings;
@@ -235,25 +245,25 @@ public final class Deduplicate extends ConversationStage {
     @Override
     public WithFailures.Result<PCollection<Conversation>, Rejected> expand(
         PCollection<Conversation> input) {
-      KvCoder<Long, Sketch> bucketCoder = KvCoder.of(VarLongCoder.of(), Sketch.SketchCoder.of());
-      PCollection<KV<Long, Sketch>> keyed = input.apply("Sketch",
+      KvCoder<Integer, KV<Long, Sketch>> bucketCoder = KvCoder.of(VarIntCoder.of(),
+          KvCoder.of(VarLongCoder.of(), Sketch.SketchCoder.of()));
+      PCollection<KV<Integer, KV<Long, Sketch>>> keyed = input.apply("Sketch",
           ParDo.of(new SketchFn(method, settings, false))).setCoder(bucketCoder);
       if (anchors != null) {
-        PCollection<KV<Long, Sketch>> anchorKeys = anchors.apply("SketchAnchors",
+        PCollection<KV<Integer, KV<Long, Sketch>>> anchorKeys = anchors.apply("SketchAnchors",
             ParDo.of(new SketchFn(method, settings, true))).setCoder(bucketCoder);
         keyed = PCollectionList.of(keyed).and(anchorKeys)
             .apply("WithAnchors", Flatten.pCollections()).setCoder(bucketCoder);
       }
-      PCollection<KV<String, Witness>> witnesses = keyed
+      int shards = settings.shards();
+      PCollection<KV<Integer, Witness>> witnesses = keyed
           .apply("GroupBuckets", GroupByKey.create())
           .apply("ConfirmPairs", ParDo.of(new BucketFn(method, settings)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), JsonCoder.of(Witness.class)))
-          .apply("MostPreferred", Combine.perKey(
-              (SerializableBiFunction<Witness, Witness, Witness>) Witness::better));
-      PCollection<KV<String, Conversation>> byId = input
-          .apply("KeyById", WithKeys.of((Conversation c) -> c.id())
-              .withKeyType(TypeDescriptors.strings()))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), JsonCoder.of(Conversation.class)));
+          .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Witness.class)));
+      PCollection<KV<Integer, Conversation>> byId = input
+          .apply("KeyById", WithKeys.of((Conversation c) -> shard(Seeds.hash(c.id()), shards))
+              .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Conversation.class)));
       TupleTag<Conversation> elements = new TupleTag<>();
       TupleTag<Witness> drops = new TupleTag<>();
       PCollectionTuple t = KeyedPCollectionTuple.of(elements, byId).and(drops, witnesses)
@@ -267,7 +277,7 @@ public final class Deduplicate extends ConversationStage {
   }
 
   /** The element's sketch, once per band key. */
-  static final class SketchFn extends DoFn<Conversation, KV<Long, Sketch>> {
+  static final class SketchFn extends DoFn<Conversation, KV<Integer, KV<Long, Sketch>>> {
     private final String method;
     private final Settings s;
     private final boolean anchor;
@@ -281,7 +291,8 @@ public final class Deduplicate extends ConversationStage {
     }
 
     @ProcessElement
-    public void process(@Element Conversation c, OutputReceiver<KV<Long, Sketch>> out) {
+    public void process(@Element Conversation c,
+        OutputReceiver<KV<Integer, KV<Long, Sketch>>> out) {
       double score = c.judgement() == null ? 0 : c.judgement().score();
       Sketch sketch;
       long[] keys;
@@ -307,52 +318,58 @@ public final class Deduplicate extends ConversationStage {
         keys = minhash.keys(sh);
       }
       for (long k : keys) {
-        out.output(KV.of(k, sketch));
+        out.output(KV.of(shard(k, s.shards()), KV.of(k, sketch)));
       }
     }
   }
 
   /**
-   * Confirms a bucket's pairs exactly: members in preference order; each non-anchor member is
-   * compared with the more preferred ones until one is similar enough, which is its witness.
+   * Confirms a group's buckets exactly: each bucket's members in preference order; each
+   * non-anchor member is compared with the more preferred ones until one is similar enough,
+   * which is its witness (keyed by the dropped id's shard for the join).
    */
-  static final class BucketFn extends DoFn<KV<Long, Iterable<Sketch>>, KV<String, Witness>> {
+  static final class BucketFn
+      extends DoFn<KV<Integer, Iterable<KV<Long, Sketch>>>, KV<Integer, Witness>> {
     private final Counter buckets = Metrics.counter(BucketFn.class, "buckets_compared");
     private final Counter comparisons = Metrics.counter(BucketFn.class, "comparisons");
     private final String method;
     private final double threshold;
+    private final int shards;
 
     BucketFn(String method, Settings s) {
       this.method = method;
       this.threshold = "semantic".equals(method) ? s.semanticThreshold() : s.lexicalThreshold();
+      this.shards = s.shards();
     }
 
     @ProcessElement
-    public void process(@Element KV<Long, Iterable<Sketch>> bucket,
-        OutputReceiver<KV<String, Witness>> out) {
-      List<Sketch> members = new ArrayList<>();
-      for (Sketch s : bucket.getValue()) {
-        members.add(s);
+    public void process(@Element KV<Integer, Iterable<KV<Long, Sketch>>> group,
+        OutputReceiver<KV<Integer, Witness>> out) {
+      Map<Long, List<Sketch>> byBucket = new HashMap<>();
+      for (KV<Long, Sketch> kv : group.getValue()) {
+        byBucket.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(2)).add(kv.getValue());
       }
-      if (members.size() < 2) {
-        return;
-      }
-      buckets.inc();
-      members.sort(Sketch.PREFERRED);
       long n = 0;
-      for (int i = 1; i < members.size(); i++) {
-        Sketch x = members.get(i);
-        if (x.anchor()) {
+      for (List<Sketch> members : byBucket.values()) {
+        if (members.size() < 2) {
           continue;
         }
-        for (int j = 0; j < i; j++) {
-          Sketch y = members.get(j);
-          n++;
-          double sim = similarity(x, y);
-          if (sim >= threshold) {
-            out.output(KV.of(x.id(), new Witness(y.id(), y.anchor(), y.score(),
-                Math.round(sim * 10000) / 10000.0)));
-            break;
+        buckets.inc();
+        members.sort(Sketch.PREFERRED);
+        for (int i = 1; i < members.size(); i++) {
+          Sketch x = members.get(i);
+          if (x.anchor()) {
+            continue;
+          }
+          for (int j = 0; j < i; j++) {
+            Sketch y = members.get(j);
+            n++;
+            double sim = similarity(x, y);
+            if (sim >= threshold) {
+              out.output(KV.of(shard(Seeds.hash(x.id()), shards), new Witness(x.id(), y.id(),
+                  y.anchor(), y.score(), Math.round(sim * 10000) / 10000.0)));
+              break;
+            }
           }
         }
       }
@@ -366,7 +383,7 @@ public final class Deduplicate extends ConversationStage {
   }
 
   /** Joins an element with its witness, if any: dropped with the witness, or passed on. */
-  static final class DropFn extends DoFn<KV<String, CoGbkResult>, Conversation> {
+  static final class DropFn extends DoFn<KV<Integer, CoGbkResult>, Conversation> {
     private final Counter semanticDropped = Metrics.counter(DropFn.class, "semantic_dropped");
     private final Counter lexicalDropped = Metrics.counter(DropFn.class, "lexical_dropped");
     private final String method;
@@ -380,9 +397,13 @@ public final class Deduplicate extends ConversationStage {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> e, MultiOutputReceiver out) {
-      Witness w = e.getValue().getOnly(drops, null);
+    public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) {
+      Map<String, Witness> best = new HashMap<>();
+      for (Witness w : e.getValue().getAll(drops)) {
+        best.merge(w.droppedId(), w, Witness::better);
+      }
       for (Conversation c : e.getValue().getAll(elements)) {
+        Witness w = best.get(c.id());
         if (w == null) {
           out.get(ConversationFn.OUTPUT).output(c);
           continue;
