@@ -46,6 +46,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a non-empty --out directory.")
   boolean overwrite;
 
+  @Option(names = "--conf", paramLabel = "PROFILE.yaml",
+      description = "A runner profile (conf/*.yaml): its keys become Beam flags, unless given"
+          + " on the command line too.")
+  Path conf;
+
   @Option(names = "--accepted", paramLabel = "N",
       description = "Sample in rounds until exactly N conversations pass every stage"
           + " (instead of --count), or the candidate budget is spent.")
@@ -59,6 +64,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (conf != null) {
+      beamArgs = RunnerProfile.merge(conf, beamArgs);
+    }
     List<String> overrides = new ArrayList<>(sets);
     if (seed != null) {
       overrides.add("seed=" + seed);

@@ -1,5 +1,6 @@
 package io.convoforge.cli;
 
+import io.convoforge.backend.Backends;
 import io.convoforge.pipeline.Inputs;
 import io.convoforge.schema.Tools;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Inputs in = Inputs.load(recipe, sets, count);
+    Backends.create(in.recipe().backend(), in.recipe().section("llm"));
     System.out.printf("OK %s: %d tables, %d tools, %d tasks, %d strata, %d elements planned,"
             + " stages %s%n",
         in.recipe().name(), in.schema().tables().size(), Tools.derive(in.schema()).size(),

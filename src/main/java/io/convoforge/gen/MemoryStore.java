@@ -130,7 +130,8 @@ public final class MemoryStore {
       if (c.isForeignKey() && e.getValue() != null
           && row(c.references(), e.getValue()) == null) {
         return ToolResult.failure(tool, "invalid_reference",
-            schema.table(c.references()).label() + " " + e.getValue() + " referenced by "
+            capitalize(schema.table(c.references()).label()) + " " + e.getValue()
+                + " referenced by "
                 + c.name() + " does not exist.");
       }
       if (c.unique() && e.getValue() != null) {
@@ -152,6 +153,10 @@ public final class MemoryStore {
   private static ToolResult notFound(String tool, Table t, Object key) {
     return ToolResult.failure(tool, "not_found", "No " + t.label() + " with " + t.primaryKey()
         + " " + key + ".");
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private LinkedHashMap<String, Map<String, Object>> table(String name) {

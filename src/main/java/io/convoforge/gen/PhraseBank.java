@@ -137,15 +137,49 @@ public final class PhraseBank implements Serializable {
     return fill(options.get(random.nextInt(options.size())), vars);
   }
 
+  private static final Map<String, List<String>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Fills {@code {name}} placeholders; an unknown one stays visible as is. "a {entity}" becomes
+   * "an activity" when the value starts with a vowel. Templates are parsed once per JVM.
+   */
   public static String fill(String template, Map<String, String> vars) {
-    Matcher m = PLACEHOLDER.matcher(template);
-    StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      String v = vars.get(m.group(1));
-      m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? m.group() : v));
+    List<String> parts = PARSED.computeIfAbsent(template, PhraseBank::parse);
+    StringBuilder sb = new StringBuilder(template.length() + 64);
+    for (int i = 0; i < parts.size(); i++) {
+      String part = parts.get(i);
+      if (i % 2 == 0) {
+        sb.append(part);
+        continue;
+      }
+      String v = vars.get(part);
+      if (v == null) {
+        sb.append('{').append(part).append('}');
+        continue;
+      }
+      int n = sb.length();
+      if (!v.isEmpty() && "aeioAEIO".indexOf(v.charAt(0)) >= 0 && n >= 2
+          && sb.charAt(n - 1) == ' ' && (sb.charAt(n - 2) == 'a' || sb.charAt(n - 2) == 'A')
+          && (n == 2 || !Character.isLetter(sb.charAt(n - 3)))) {
+        sb.insert(n - 1, 'n');
+      }
+      sb.append(v);
     }
-    m.appendTail(sb);
     return sb.toString();
+  }
+
+  /** Literal, name, literal, name, ..., literal. */
+  private static List<String> parse(String template) {
+    List<String> parts = new ArrayList<>();
+    Matcher m = PLACEHOLDER.matcher(template);
+    int at = 0;
+    while (m.find()) {
+      parts.add(template.substring(at, m.start()));
+      parts.add(m.group(1));
+      at = m.end();
+    }
+    parts.add(template.substring(at));
+    return parts;
   }
 
   private Object node(String path) {

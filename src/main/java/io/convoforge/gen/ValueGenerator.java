@@ -16,6 +16,9 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import net.datafaker.Faker;
+import net.datafaker.service.FakeValuesService;
+import net.datafaker.service.FakerContext;
+import net.datafaker.service.RandomService;
 
 /**
  * Realistic values that satisfy a column's constraints: enum, format, pattern, numeric range and
@@ -28,8 +31,16 @@ import net.datafaker.Faker;
  */
 public final class ValueGenerator {
   private static final LocalDate EPOCH = LocalDate.of(2024, 1, 1);
+  /**
+   * Datafaker's dictionaries, parsed once per JVM: a Faker of its own parses every YAML file it
+   * touches again, which cost more than generating the values. Thread-safe since datafaker 2.0;
+   * the randomness stays per generator (its own {@link RandomService}).
+   */
+  private static final FakeValuesService DICTIONARIES = new FakeValuesService();
+
   private final Random random = new Random(0);
-  private final Faker faker = new Faker(Locale.US, random);
+  private final Faker faker =
+      new Faker(DICTIONARIES, new FakerContext(Locale.US, new RandomService(random)));
   private final Map<String, Pattern> patterns = new LinkedHashMap<>();
 
   public void reseed(long seed) {
@@ -295,7 +306,13 @@ public final class ValueGenerator {
       if (person) {
         return id.first() + " " + id.last();
       }
-      if (t.foreignKeys().isEmpty()) {
+      boolean product = t.columns().keySet().stream()
+          .anyMatch(k -> has(k, "price", "sku", "product"));
+      if (product) {
+        return faker.commerce().productName();
+      }
+      boolean dependent = t.foreignKeys().stream().anyMatch(fk -> t.isRequired(fk.name()));
+      if (!dependent) {
         return id.company();
       }
       return id.company() + " " + capitalize(faker.company().buzzword()) + " "

@@ -1,5 +1,6 @@
 package io.convoforge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
@@ -36,8 +37,10 @@ public record Conversation(
   public static final String FAILURE = "failure";
 
   public Conversation {
-    metadata = metadata == null ? Map.of() : metadata;
-    lineage = lineage == null ? Map.of() : lineage;
+    metadata = metadata == null ? Map.of() : Canonical.sorted(metadata);
+    lineage = lineage == null ? Map.of() : Canonical.sorted(lineage);
+    persona = Canonical.sorted(persona);
+    initialEntities = Canonical.sortedNested(initialEntities);
   }
 
   public Conversation withPlan(Plan p) {
@@ -76,6 +79,7 @@ public record Conversation(
         turns, judgement, m, lineage);
   }
 
+  @JsonIgnore
   public boolean isFailure() {
     return FAILURE.equals(outcome);
   }

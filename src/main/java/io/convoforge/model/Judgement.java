@@ -1,5 +1,6 @@
 package io.convoforge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /** A judge's verdict: per-criterion results, a score in [0, 1] and whether it passed. */
@@ -9,6 +10,7 @@ public record Judgement(boolean passed, double score, Map<String, Criterion> cri
   public record Criterion(boolean passed, String detail) {}
 
   /** The first failed criterion in key order, or null. */
+  @JsonIgnore
   public String firstFailure() {
     return criteria.entrySet().stream()
         .filter(e -> !e.getValue().passed())

@@ -14,6 +14,12 @@ public record Plan(
     Map<String, Map<String, String>> seedRefs,
     Map<String, Object> bindings) {
 
+  public Plan {
+    seeds = Canonical.sorted(seeds);
+    seedRefs = Canonical.sortedNested(seedRefs);
+    bindings = Canonical.sorted(bindings);
+  }
+
   public Plan withSteps(List<PlanStep> newSteps) {
     return new Plan(newSteps, seeds, seedRefs, bindings);
   }

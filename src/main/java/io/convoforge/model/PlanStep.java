@@ -21,6 +21,11 @@ public record PlanStep(
     String failure,
     Map<String, Object> arguments) {
 
+  public PlanStep {
+    refs = Canonical.sorted(refs);
+    arguments = Canonical.sorted(arguments);
+  }
+
   public PlanStep withArguments(Map<String, Object> args) {
     return new PlanStep(index, tool, action, table, refs, target, creates, failure, args);
   }

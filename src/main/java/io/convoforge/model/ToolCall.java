@@ -13,6 +13,10 @@ public record ToolCall(
     Map<String, Object> arguments,
     @JsonProperty("expect_error") String expectError) {
 
+  public ToolCall {
+    arguments = Canonical.sorted(arguments);
+  }
+
   public static ToolCall of(String name, Map<String, Object> arguments) {
     return new ToolCall(name, arguments, null);
   }

@@ -1,5 +1,6 @@
 package io.convoforge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -21,6 +22,7 @@ public record Turn(
     toolResults = toolResults == null ? List.of() : List.copyOf(toolResults);
   }
 
+  @JsonIgnore
   public String responseText() {
     return expectedResponse == null ? null : expectedResponse.text();
   }

@@ -66,8 +66,12 @@ public record Inputs(
     List<Stratum> strata = SamplingPlan.strata(recipe, tasks, count, seed);
     // The run id names the configuration, not the invocation: same inputs, same id, so records
     // of reruns are byte-identical and caches keyed on it keep hitting.
-    String fingerprint = String.join("\n", io.convoforge.model.Json.write(recipe.values()),
+    // Paths are left out (they depend on the current directory); the files' contents go in.
+    Map<String, Object> settings = new java.util.TreeMap<>(recipe.values());
+    settings.keySet().removeAll(RecipeLoader.PATH_KEYS);
+    String fingerprint = String.join("\n", io.convoforge.model.Json.write(settings),
         SchemaLoader.readFile(schemaPath), SchemaLoader.readFile(tasksPath),
+        recipe.phrasesPath() == null ? "" : SchemaLoader.readFile(Path.of(recipe.phrasesPath())),
         String.valueOf(strata), String.valueOf(seed));
     String runId = String.format("%016x", Seeds.hash(fingerprint));
     return new Inputs(recipe, schema, tasks, phrases, strata, seed, runId);

@@ -6,31 +6,33 @@ import io.convoforge.model.JsonCoder;
 import io.convoforge.recipe.Stratum;
 import io.convoforge.recipe.Task;
 import io.convoforge.util.Seeds;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The source stage: turns the sampling plan (strata of task, outcome and count, computed by the
  * launcher from weights or an exact chain table) into elements with deterministic ids
- * ({@code <prefix>-00042}), a persona and a style drawn from (run seed, id, "sample").
- * Redistributed over a fixed number of key shards so the work spreads over workers in bundles of
- * many elements: a random key per element would make one bundle per element, and the DirectRunner
- * pays a fixed cost per bundle. The launcher picks the shard count for the runner. Never fails an
- * element.
+ * ({@code <prefix>-00042}), a persona and a style drawn from (run seed, id, "sample"). Never fails
+ * an element.
+ *
+ * <p>Only the shard numbers are shuffled: each of {@code shards} tiny elements lands on some
+ * worker, which then generates every {@code shards}-th element of every stratum. Work spreads
+ * over workers in a few large bundles with no per-element shuffle (the DirectRunner pays per
+ * bundle and per grouped element; a cluster gets one slot per shard).
  */
 public final class SampleTasks extends PTransform<PBegin, PCollection<Conversation>> {
   public static final String STAGE = "sample";
@@ -51,7 +53,7 @@ public final class SampleTasks extends PTransform<PBegin, PCollection<Conversati
     return new SampleTasks(ctx, strata, DEFAULT_SHARDS);
   }
 
-  /** The same, spread over {@code n} key shards. */
+  /** The same, spread over {@code n} shards. */
   public SampleTasks withShards(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("shards must be positive, got " + n);
@@ -61,51 +63,59 @@ public final class SampleTasks extends PTransform<PBegin, PCollection<Conversati
 
   @Override
   public PCollection<Conversation> expand(PBegin input) {
+    List<Integer> shardIds = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      shardIds.add(i);
+    }
     JsonCoder<Conversation> coder = JsonCoder.of(Conversation.class);
-    final long n = shards;
     return input
-        .apply("Strata", Create.of(strata).withCoder(JsonCoder.of(Stratum.class)))
-        .apply("Expand", ParDo.of(new ExpandFn(ctx)))
-        .setCoder(coder)
-        .apply("Shard", WithKeys.of((Conversation c) ->
-            (int) Math.floorMod(Seeds.hash(c.id()), n))
+        .apply("Shards", Create.of(shardIds).withCoder(VarIntCoder.of()))
+        .apply("KeyByShard", WithKeys.of((Integer i) -> i)
             .withKeyType(TypeDescriptors.integers()))
-        .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+        .setCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of()))
         .apply("Spread", Reshuffle.of())
         .apply("Unshard", Values.create())
+        .setCoder(VarIntCoder.of())
+        .apply("Expand", ParDo.of(new ExpandFn(ctx, strata, shards)))
         .setCoder(coder)
         .apply("Persona", ParDo.of(new PersonaFn(ctx)))
         .setCoder(coder);
   }
 
-  /** One skeleton element per index of a stratum. */
-  static final class ExpandFn extends DoFn<Stratum, Conversation> {
+  /** Every {@code shards}-th element of every stratum, starting at the shard's number. */
+  static final class ExpandFn extends DoFn<Integer, Conversation> {
     private final StageContext ctx;
+    private final List<Stratum> strata;
+    private final int shards;
 
-    ExpandFn(StageContext ctx) {
+    ExpandFn(StageContext ctx, List<Stratum> strata, int shards) {
       this.ctx = ctx;
+      this.strata = strata;
+      this.shards = shards;
     }
 
     @ProcessElement
-    public void process(@Element Stratum s, OutputReceiver<Conversation> out) {
-      Task task = ctx.tasks().get(s.taskId());
-      Map<String, Object> metadata = new LinkedHashMap<>();
-      metadata.put("task_name", task.name());
-      metadata.put("goal", task.description());
-      metadata.put("workflow", task.workflow());
-      if (s.failAt() != null) {
-        metadata.put("fail_at", s.failAt());
-      }
+    public void process(@Element Integer shard, OutputReceiver<Conversation> out) {
       Map<String, Object> lineage = new TreeMap<>();
       lineage.put("run_id", ctx.runId());
       lineage.put("seed", ctx.seed());
       lineage.put("backend", ctx.backend().name());
       lineage.put("recipe", ctx.recipe().name());
       lineage.put("stages", ctx.recipe().stages());
-      for (int i = 0; i < s.count(); i++) {
-        String id = String.format("%s-%05d", s.prefix(), i);
-        out.output(new Conversation(id, ctx.recipe().name(), s.taskId(), s.chainId(),
-            s.outcome(), null, null, null, null, null, metadata, lineage));
+      for (Stratum s : strata) {
+        Task task = ctx.tasks().get(s.taskId());
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("task_name", task.name());
+        metadata.put("goal", task.description());
+        metadata.put("workflow", task.workflow());
+        if (s.failAt() != null) {
+          metadata.put("fail_at", s.failAt());
+        }
+        for (int i = shard; i < s.count(); i += shards) {
+          String id = String.format("%s-%05d", s.prefix(), i);
+          out.output(new Conversation(id, ctx.recipe().name(), s.taskId(), s.chainId(),
+              s.outcome(), null, null, null, null, null, metadata, lineage));
+        }
       }
     }
   }

@@ -68,9 +68,16 @@ final class OfflineUtterances {
     }
     int extra = Math.max(0, target - (exec.size() + 1));
     List<Integer> asks = pickIndices(random, askable, Math.min(extra, askable.size()));
+    // Recap turns go after distinct steps first, so they do not clump.
     int[] fillersAfter = new int[exec.size()];
+    List<Integer> slots = new ArrayList<>();
     for (int f = 0; f < extra - asks.size(); f++) {
-      fillersAfter[random.nextInt(exec.size())]++;
+      if (slots.isEmpty()) {
+        for (int i = 0; i < exec.size(); i++) {
+          slots.add(i);
+        }
+      }
+      fillersAfter[slots.remove(random.nextInt(slots.size()))]++;
     }
 
     List<Turn> turns = new ArrayList<>();
@@ -118,14 +125,22 @@ final class OfflineUtterances {
       }
       for (int f = 0; f < fillersAfter[i]; f++) {
         Map<String, String> recap = new HashMap<>(vars);
-        recap.put("summary", joinAnd(done));
-        turns.add(turn(bank.say(random, "user.filler", style, vars), List.of(), List.of(),
-            done.isEmpty() ? bank.say(random, "assistant.recap_empty", style, vars)
-                : bank.say(random, "assistant.recap", style, recap)));
+        recap.put("summary", summary(done));
+        String answer;
+        if (failed) {
+          recap.put("error", result.error().message());
+          answer = bank.say(random, "assistant.recap_failed", style, recap);
+        } else if (done.isEmpty()) {
+          answer = bank.say(random, "assistant.recap_empty", style, vars);
+        } else {
+          answer = bank.say(random, "assistant.recap", style, recap);
+        }
+        turns.add(turn(bank.say(random, failed ? "user.filler_failed" : "user.filler", style,
+            vars), List.of(), List.of(), answer));
       }
     }
     Map<String, String> closeVars = new HashMap<>(base);
-    closeVars.put("summary", done.isEmpty() ? "no records were changed" : joinAnd(done));
+    closeVars.put("summary", summary(done));
     if (failed) {
       turns.add(turn(bank.say(random, "user.ack_failure", style, base), List.of(), List.of(),
           bank.say(random, "assistant.close_failure", style, closeVars)));
@@ -158,12 +173,23 @@ final class OfflineUtterances {
     return out;
   }
 
-  /** The values the user states for a step (not keys of entities created earlier). */
+  /** The values the user states for a step, in the schema's column order. */
   private Map<String, Object> userValues(PlanStep step) {
     Table t = ctx.schema().table(step.table());
-    Map<String, Object> out = new LinkedHashMap<>(step.arguments());
+    Map<String, Object> out = inColumnOrder(t, step.arguments());
     if (!"search".equals(step.action())) {
       out.remove(t.primaryKey());
+    }
+    return out;
+  }
+
+  /** Never iterate a record's map for text: its order depends on the runner; columns do not. */
+  private static Map<String, Object> inColumnOrder(Table t, Map<String, Object> values) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String col : t.columns().keySet()) {
+      if (values.containsKey(col)) {
+        out.put(col, values.get(col));
+      }
     }
     return out;
   }
@@ -180,8 +206,13 @@ final class OfflineUtterances {
         parts.add(bank.say(random, "user.link_created", "any", v));
         continue;
       }
+      String label = col == null ? e.getKey() : col.label();
+      if (e.getValue() instanceof Boolean) {
+        parts.add(label + ": " + ValueGenerator.render(e.getValue()));
+        continue;
+      }
       Map<String, String> v = new HashMap<>();
-      v.put("field", col == null ? e.getKey() : col.label());
+      v.put("field", label);
       v.put("value", ValueGenerator.render(e.getValue()));
       parts.add(PhraseBank.fill(template, v));
     }
@@ -245,7 +276,7 @@ final class OfflineUtterances {
       }
       case "update": {
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Object> e : step.arguments().entrySet()) {
+        for (Map.Entry<String, Object> e : inColumnOrder(t, step.arguments()).entrySet()) {
           if (!e.getKey().equals(t.primaryKey())) {
             parts.add(t.column(e.getKey()).label() + " " + ValueGenerator.render(e.getValue()));
           }
@@ -261,7 +292,7 @@ final class OfflineUtterances {
 
   private static String summary(Table t, Map<String, Object> row, int n) {
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<String, Object> e : row.entrySet()) {
+    for (Map.Entry<String, Object> e : inColumnOrder(t, row).entrySet()) {
       if (parts.size() >= n) {
         break;
       }
@@ -291,6 +322,11 @@ final class OfflineUtterances {
       default:
         return "deleted " + t.label() + " " + ValueGenerator.render(id);
     }
+  }
+
+  /** What was done, as a sentence: "I created client X and updated quote Y." */
+  private static String summary(List<String> done) {
+    return done.isEmpty() ? "Nothing has been changed." : "I " + joinAnd(done) + ".";
   }
 
   private static List<String> labels(Table t, Map<String, Object> values) {

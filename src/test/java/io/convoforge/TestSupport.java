@@ -1,0 +1,72 @@
+package io.convoforge;
+
+import io.convoforge.backend.Backends;
+import io.convoforge.model.Conversation;
+import io.convoforge.model.Json;
+import io.convoforge.pipeline.Inputs;
+import io.convoforge.stages.StageContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Shared fixtures: the shipped CRM recipe, an unseen schema, and reading outputs back. */
+public final class TestSupport {
+  public static final Path CRM = Path.of("pipelines/crm-tool-use.yaml");
+  public static final Path CHAINS = Path.of("pipelines/crm-chains-1000.yaml");
+  public static final Path CLINIC = Path.of("src/test/resources/unseen/clinic.yaml");
+
+  private TestSupport() {}
+
+  public static Inputs inputs(Path recipe, Integer count, String... overrides) {
+    return Inputs.load(recipe, List.of(overrides), count);
+  }
+
+  public static StageContext context(Inputs in) {
+    return new StageContext(in.recipe(), in.schema(), in.tasks(), in.phrases(),
+        Backends.create(in.recipe().backend(), in.recipe().section("llm")), in.runId(),
+        in.seed());
+  }
+
+  /** Every line of every file matching glob in dir, parsed, sorted by id. */
+  public static List<Conversation> conversations(Path dir) {
+    List<Conversation> out = new ArrayList<>();
+    for (String line : lines(dir, "conversations*.jsonl")) {
+      out.add(Json.read(line, Conversation.class));
+    }
+    out.sort((a, b) -> a.id().compareTo(b.id()));
+    return out;
+  }
+
+  public static List<String> lines(Path dir, String glob) {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        if (f.getFileSystem().getPathMatcher("glob:" + glob).matches(f.getFileName())) {
+          for (String l : Files.readAllLines(f)) {
+            if (!l.isBlank()) {
+              out.add(l);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  public static Path write(Path dir, String name, String content) {
+    try {
+      Files.createDirectories(dir);
+      Path p = dir.resolve(name);
+      Files.writeString(p, content);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

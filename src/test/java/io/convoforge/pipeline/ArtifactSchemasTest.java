@@ -1,0 +1,56 @@
+package io.convoforge.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.convoforge.TestSupport;
+import io.convoforge.model.Json;
+import io.convoforge.schema.JsonSchemas;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a run writes conforms to the schemas published in schemas/. */
+class ArtifactSchemasTest {
+  @TempDir Path tmp;
+
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+      SpecificationVersion.DRAFT_2020_12,
+      b -> b.schemas(id -> {
+        String name = id.substring(id.lastIndexOf('/') + 1);
+        try {
+          return Files.readString(Path.of("schemas", name));
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }));
+
+  private static Schema schema(String name) {
+    return REGISTRY.getSchema(SchemaLocation.of("https://convoforge.dev/schemas/" + name));
+  }
+
+  @Test
+  void conversationsRejectedAndReportConform() throws Exception {
+    // Three-step workflows cannot fit in 3 turns: some rejections to check as well.
+    Path out = Job.run(new Job.Request(TestSupport.CRM, List.of("turns.min=2", "turns.max=3"), 40,
+        tmp.resolve("o"), false, List.of())).out();
+    Schema conv = schema("conversation.schema.json");
+    for (String line : TestSupport.lines(out, "conversations*.jsonl")) {
+      assertEquals(List.of(), JsonSchemas.violations(conv, Json.MAPPER.readTree(line)));
+    }
+    Schema rej = schema("rejected.schema.json");
+    List<String> rejected = TestSupport.lines(out, "rejected*.jsonl");
+    org.junit.jupiter.api.Assertions.assertFalse(rejected.isEmpty());
+    for (String line : rejected) {
+      assertEquals(List.of(), JsonSchemas.violations(rej, Json.MAPPER.readTree(line)));
+    }
+    JsonNode report = Json.MAPPER.readTree(Files.readString(out.resolve("report.json")));
+    assertEquals(List.of(), JsonSchemas.violations(schema("report.schema.json"), report));
+  }
+}

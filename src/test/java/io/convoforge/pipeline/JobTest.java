@@ -1,0 +1,137 @@
+package io.convoforge.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.convoforge.TestSupport;
+import io.convoforge.gen.MemoryStore;
+import io.convoforge.gen.ValueGenerator;
+import io.convoforge.model.Conversation;
+import io.convoforge.model.ToolCall;
+import io.convoforge.model.ToolResult;
+import io.convoforge.model.Turn;
+import io.convoforge.schema.InputException;
+import io.convoforge.stages.StageContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole runs through the launcher's code path, on the DirectRunner. */
+class JobTest {
+  @TempDir Path tmp;
+
+  private Job.Result run(Path recipe, Integer count, Path out, String... overrides) {
+    return Job.run(new Job.Request(recipe, List.of(overrides), count, out, false, List.of()));
+  }
+
+  @Test
+  void crmRunAccountsForEveryElement() {
+    Job.Result r = run(TestSupport.CRM, 80, tmp.resolve("out"));
+    Map<String, Object> rep = r.report();
+    assertEquals(80L, rep.get("sampled"));
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) rep.get("invariant")).get("holds"));
+    long rejected = ((Map<?, ?>) rep.get("rejected")).values().stream()
+        .mapToLong(v -> ((Number) v).longValue()).sum();
+    assertEquals(80L, (Long) rep.get("accepted") + rejected);
+    assertTrue(((Map<?, ?>) rep.get("by_task")).size() > 5);
+    assertTrue(((Map<?, ?>) rep.get("by_outcome")).containsKey("failure"));
+    assertTrue(Files.exists(r.out().resolve("report.json")));
+    assertFalse(TestSupport.lines(r.out(), "_sampled*").iterator().hasNext());
+    Map<?, ?> text = (Map<?, ?>) rep.get("text");
+    assertTrue(((Number) text.get("distinct_bigram_ratio")).doubleValue() > 0.05);
+  }
+
+  @Test
+  void anUnseenSchemaYieldsValidCallsOnExistingEntities() {
+    Job.Result r = run(TestSupport.CLINIC, null, tmp.resolve("clinic"));
+    List<Conversation> all = TestSupport.conversations(r.out());
+    assertEquals(60, all.size() + ((Number) r.report().get("rejected_total")).intValue());
+    assertTrue(all.size() >= 55, "accepted " + all.size());
+    StageContext ctx = TestSupport.context(TestSupport.inputs(TestSupport.CLINIC, 60));
+    for (Conversation c : all) {
+      // Replay every call on the seed entities: success calls must succeed (so every key and
+      // reference they use exists), the one intended failure must fail as intended.
+      MemoryStore store = new MemoryStore(ctx.schema(), ctx.tools(), c.id(), new ValueGenerator());
+      c.initialEntities().forEach((k, row) -> store.seed(k.substring(0, k.indexOf(':')), row));
+      int failures = 0;
+      for (Turn t : c.turns()) {
+        for (ToolCall call : t.expectedToolCalls()) {
+          assertTrue(ctx.tools().containsKey(call.name()), call.name());
+          assertEquals(List.of(), ctx.validator().violations(call.name(), call.arguments()),
+              c.id());
+          ToolResult res = store.execute(call);
+          if (call.expectError() == null) {
+            assertTrue(res.ok(), c.id() + " " + call + " -> " + res);
+          } else {
+            failures++;
+            assertEquals(call.expectError(), res.error().code(), c.id());
+          }
+        }
+      }
+      assertEquals(c.isFailure() ? 1 : 0, failures, c.id());
+    }
+  }
+
+  @Test
+  void chainsRecipeYieldsTheSeedsExactPerChainCounts() {
+    Job.Result r = run(TestSupport.CHAINS, null, tmp.resolve("chains"));
+    Map<?, ?> byChain = (Map<?, ?>) r.report().get("by_chain");
+    Map<String, Integer> expected = Map.of("CHAIN-002A", 262, "CHAIN-002B", 174,
+        "CHAIN-003A", 136, "CHAIN-003B", 91, "CHAIN-006A", 73, "CHAIN-006B", 48,
+        "CHAIN-007A", 88, "CHAIN-007B", 58, "CHAIN-009A", 42, "CHAIN-009B", 28);
+    expected.forEach((chain, n) -> {
+      Map<?, ?> s = (Map<?, ?>) byChain.get(chain);
+      assertEquals(n.longValue(), s.get("sampled"), chain);
+      assertEquals(n.longValue(), (Long) s.get("accepted") + (Long) s.get("rejected"), chain);
+    });
+    assertEquals(1000L, r.report().get("sampled"));
+    Map<?, ?> outcomes = (Map<?, ?>) r.report().get("by_outcome");
+    assertEquals(601L, ((Map<?, ?>) outcomes.get("success")).get("sampled"));
+    assertEquals(399L, ((Map<?, ?>) outcomes.get("failure")).get("sampled"));
+  }
+
+  @Test
+  void sameSeedSameBytesDifferentSeedDifferentData() throws Exception {
+    Path a = run(TestSupport.CRM, 30, tmp.resolve("a")).out();
+    Path b = run(TestSupport.CRM, 30, tmp.resolve("b")).out();
+    Path c = run(TestSupport.CRM, 30, tmp.resolve("c"), "seed=8").out();
+    assertEquals(sorted(a), sorted(b));
+    assertFalse(sorted(a).equals(sorted(c)));
+  }
+
+  @Test
+  void nonEmptyOutputIsRefusedAndLeftIntact() throws Exception {
+    Path out = tmp.resolve("keep");
+    TestSupport.write(out, "precious.txt", "earlier output");
+    InputException e = assertThrows(InputException.class,
+        () -> run(TestSupport.CRM, 5, out));
+    assertTrue(e.getMessage().contains("is not empty"), e.getMessage());
+    // Bad input with --overwrite: refused before anything is touched.
+    assertThrows(InputException.class, () -> Job.run(new Job.Request(TestSupport.CRM,
+        List.of("tasks=src/test/resources/bad/missing.csv"), 5, out, true, List.of())));
+    assertEquals("earlier output", Files.readString(out.resolve("precious.txt")));
+    try (var s = Files.list(tmp)) {
+      assertEquals(1, s.count(), "no staging directory is left behind");
+    }
+  }
+
+  @Test
+  void overwriteReplacesTheWholeDirectory() throws Exception {
+    Path out = tmp.resolve("replace");
+    TestSupport.write(out, "old.txt", "old");
+    Job.run(new Job.Request(TestSupport.CRM, List.of(), 5, out, true, List.of()));
+    assertFalse(Files.exists(out.resolve("old.txt")));
+    assertTrue(Files.exists(out.resolve("report.json")));
+  }
+
+  static List<String> sorted(Path dir) {
+    List<String> lines = new java.util.ArrayList<>(TestSupport.lines(dir, "conversations*.jsonl"));
+    lines.sort(null);
+    return lines;
+  }
+}
