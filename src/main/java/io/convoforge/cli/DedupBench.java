@@ -164,7 +164,7 @@ final class DedupBench {
       texts.add(TextSegment.from(EmbedText.DIALOGUE.of(c)));
     }
     // The bare loop: the same model, batches of the same size, LangChain4j's own executor
-    // spreading each batch over every core.
+    // spreading each batch over every core (a separate instance, so a separate pool).
     EmbeddingModel bareModel = LocalOnnxEmbedder.withDefaultExecutor(model);
     bareModel.embedAll(texts.subList(0, Math.min(64, texts.size())));
     int batch = EmbedConversations.DEFAULT_BATCH;

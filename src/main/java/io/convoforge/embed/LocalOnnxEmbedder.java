@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
 /**
  * In-process, offline embeddings with LangChain4j's packaged ONNX models (weights inside the
@@ -18,12 +17,12 @@ import java.util.concurrent.Executor;
  * (384, quantised). The model is loaded once per JVM (a static holder keyed by model name) and
  * shared by every DoFn instance and thread; ONNX Runtime sessions are thread-safe.
  *
- * <p>Texts of a batch run on the calling thread, one after another: the runner already gives
- * each core a thread, and ONNX Runtime parallelises inside each call.
+ * <p>The texts of a batch are spread over the cores by LangChain4j's own executor (one per
+ * JVM, since the embedder is shared), so a single large bundle still uses every core; several
+ * runner threads share that pool instead of oversubscribing the machine.
  */
 public final class LocalOnnxEmbedder implements Embedder {
   public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
-  private static final Executor CALLER = Runnable::run;
   private static final Map<String, LocalOnnxEmbedder> LOADED = new ConcurrentHashMap<>();
 
   private final EmbeddingModel model;
@@ -67,10 +66,7 @@ public final class LocalOnnxEmbedder implements Embedder {
   }
 
   private static EmbeddingModel load(String model) {
-    return switch (model) {
-      case "bge-small-en-v15-q" -> new BgeSmallEnV15QuantizedEmbeddingModel(CALLER);
-      default -> new AllMiniLmL6V2EmbeddingModel(CALLER);
-    };
+    return withDefaultExecutor(model);
   }
 
   @Override
