@@ -16,6 +16,7 @@ public final class Backends {
 
   static {
     register("offline", settings -> new OfflineBackend());
+    io.convoforge.backend.llm.LlmBackend.registerAll();
   }
 
   private Backends() {}

@@ -12,4 +12,16 @@ public interface GeneratorFactory extends Serializable {
 
   /** The backend's name as written into lineage ("offline", "openai"...). */
   String name();
+
+  /**
+   * How stages should batch this backend's calls: keyed shards, batch size, max buffering and
+   * call threads per batch (the backend's own throttle bounds the calls in flight). Null (the default) calls per element, as the offline backend does.
+   */
+  default Batching batching() {
+    return null;
+  }
+
+  /** See {@link #batching()}. */
+  record Batching(int shards, int batchSize, long maxBufferingMillis, int concurrency)
+      implements Serializable {}
 }

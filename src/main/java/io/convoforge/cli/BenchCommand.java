@@ -17,18 +17,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline}: runs the offline recipe at scale and prints throughput
- * (pipeline time only, not JVM start-up) and peak heap. Targets are printed beside the figures;
- * they are measured here, never asserted in unit tests.
+ * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
+ * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
+ * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
+ * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
+ * sandbox databases.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
-        + " 10000) and prints conversations/s and peak heap.")
+        + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
+        + " conversations in fresh sandbox databases and prints conversations replayed/s;"
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline")
+      description = "offline | llm | sandbox")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -36,6 +40,30 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
   Path recipe;
+
+  @Option(names = "--part", defaultValue = "both",
+      description = "bench llm: rate, concurrency, both, or serve (only run the stub).")
+  String part;
+
+  @Option(names = "--rpm", defaultValue = "600",
+      description = "bench llm: the --max-rpm of the rate run.")
+  int rpm;
+
+  @Option(names = "--rate-seconds", defaultValue = "60",
+      description = "bench llm: length of the rate run's measured window.")
+  int rateSeconds;
+
+  @Option(names = "--concurrency", defaultValue = "8",
+      description = "bench llm: the --max-concurrency of the throughput run.")
+  int concurrency;
+
+  @Option(names = "--concurrency-seconds", defaultValue = "15",
+      description = "bench llm: approximate length of the throughput run.")
+  int concurrencySeconds;
+
+  @Option(names = "--latency-ms", defaultValue = "50",
+      description = "bench llm: the stub's latency.")
+  int latencyMs;
 
   @Option(names = "--sample", defaultValue = "5000",
       description = "bench dedup: conversations for the recall check (0 skips it).")
@@ -57,12 +85,19 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ("llm".equals(what)) {
+      return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
+          beamArgs);
+    }
+    if ("sandbox".equals(what)) {
+      return io.convoforge.verify.SandboxBench.run(recipe, count, beamArgs);
+    }
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline]");
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

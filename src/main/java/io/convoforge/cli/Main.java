@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       ToolsCommand.class,
       BenchCommand.class,
+      GatesCommand.class,
+      RepairCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -46,6 +46,26 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a non-empty --out directory.")
   boolean overwrite;
 
+  @Option(names = "--model", description = "LLM model (llm.model).")
+  String model;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "OpenAI-compatible or generateContent endpoint (llm.base_url).")
+  String baseUrl;
+
+  @Option(names = "--max-rpm", description = "Requests per minute, whole run (llm.max_rpm).")
+  Double maxRpm;
+
+  @Option(names = "--max-tpm", description = "Tokens per minute, whole run (llm.max_tpm).")
+  Double maxTpm;
+
+  @Option(names = "--max-concurrency", description = "LLM calls in flight (llm.max_concurrency).")
+  Integer maxConcurrency;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "LLM response cache (llm.cache; default .convoforge/cache; 'off').")
+  String cache;
+
   @Option(names = "--conf", paramLabel = "PROFILE.yaml",
       description = "A runner profile (conf/*.yaml): its keys become Beam flags, unless given"
           + " on the command line too.")
@@ -74,6 +94,25 @@ public final class RunCommand implements Callable<Integer> {
     if (backend != null) {
       overrides.add("backend=" + backend);
     }
+    // LLM flags are --set overrides, so the recipe and the command line share one code path.
+    if (model != null) {
+      overrides.add("llm.model=" + yamlString(model));
+    }
+    if (baseUrl != null) {
+      overrides.add("llm.base_url=" + yamlString(baseUrl));
+    }
+    if (maxRpm != null) {
+      overrides.add("llm.max_rpm=" + maxRpm);
+    }
+    if (maxTpm != null) {
+      overrides.add("llm.max_tpm=" + maxTpm);
+    }
+    if (maxConcurrency != null) {
+      overrides.add("llm.max_concurrency=" + maxConcurrency);
+    }
+    if (cache != null) {
+      overrides.add("llm.cache=" + yamlString(cache));
+    }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
         throw new io.convoforge.schema.InputException("command line", null,
@@ -98,6 +137,11 @@ public final class RunCommand implements Callable<Integer> {
               ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
     }
     return 0;
+  }
+
+  /** A --set value that stays a string ("off" or "1.0" would otherwise be parsed as YAML). */
+  private static String yamlString(String v) {
+    return "'" + v.replace("'", "''") + "'";
   }
 
   private String recipeName() {

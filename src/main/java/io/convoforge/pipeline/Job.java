@@ -70,8 +70,10 @@ public final class Job {
           out.staging().toString(), inputs.recipe().shards());
       long start = System.nanoTime();
       PipelineResult.State state;
+      PipelineResult pipelineResult = null;
       try {
-        state = p.run().waitUntilFinish();
+        pipelineResult = p.run();
+        state = pipelineResult.waitUntilFinish();
       } catch (RuntimeException e) {
         throw new RunFailedException("the pipeline failed: " + rootMessage(e), e);
       }
@@ -86,12 +88,16 @@ public final class Job {
       header.put("backend", backend.name());
       header.put("runner", options.getRunner().getSimpleName());
       header.put("stages", inputs.recipe().stages());
+      header.put("recipe_file", Path.of(inputs.recipe().file()).toAbsolutePath().toString());
       Map<String, Object> report = RunReport.build(out.staging(), header);
+      report.put("repair", io.convoforge.verify.RepairReport.build(out.staging()));
+      report.put("gates", io.convoforge.verify.Gates.evaluate(out.staging(), inputs).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
       timing.put("conversations_per_second",
           Math.round(inputs.sampleCount() / Math.max(seconds, 1e-9) * 10) / 10.0);
       report.put("timing", timing);
+      io.convoforge.backend.llm.LlmAccounting.addTo(report, pipelineResult);
       for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
         Files.delete(f);
       }

@@ -36,4 +36,9 @@ public abstract class BackendFn extends ConversationFn {
   }
 
   protected abstract Conversation apply(Conversation c, Generator g) throws RejectException;
+
+  /** The stage name, as written into failures and metrics. */
+  String stage() {
+    return stage;
+  }
 }

@@ -27,6 +27,11 @@ public abstract class ConversationStage
   /** Applies a per-element {@link ConversationFn} with both outputs' coders set. */
   protected static WithFailures.Result<PCollection<Conversation>, Rejected> applyFn(
       PCollection<Conversation> input, String name, ConversationFn fn) {
+    if (fn instanceof BackendFn && ((BackendFn) fn).ctx.backend().batching() != null) {
+      // Remote backends: sharded budget, batched and concurrent calls.
+      return CallInBatches.apply(input, name, (BackendFn) fn,
+          ((BackendFn) fn).ctx.backend().batching());
+    }
     PCollectionTuple t =
         input.apply(name,
             ParDo.of(fn).withOutputTags(ConversationFn.OUTPUT,

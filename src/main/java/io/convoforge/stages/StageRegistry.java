@@ -20,6 +20,8 @@ public final class StageRegistry {
     register(WriteUtterances.STAGE, WriteUtterances::using);
     register(JudgeConversations.STAGE, JudgeConversations::using);
     register(FilterConversations.STAGE, FilterConversations::using);
+    register(RepairSeedMetadata.STAGE, RepairSeedMetadata::using);
+    register(EnrichResponses.STAGE, EnrichResponses::using);
     register(EmbedConversations.STAGE, EmbedConversations::using);
     register(Deduplicate.STAGE, Deduplicate::using);
     register(SelectTop.STAGE, SelectTop::using);

@@ -1,0 +1,110 @@
+package io.convoforge.backend.llm;
+
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.genai.Client;
+import com.google.genai.errors.ApiException;
+import com.google.genai.types.Content;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.HttpOptions;
+import com.google.genai.types.HttpRetryOptions;
+import com.google.genai.types.Part;
+import io.convoforge.model.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code generateContent} through Google's Gen AI SDK ({@code com.google.genai:google-genai}):
+ * the Gemini API with an API key, or Vertex AI ({@code vertexAI(true)}, project, location,
+ * Application Default Credentials). Structured output via {@code responseMimeType:
+ * application/json} and {@code responseJsonSchema}. The SDK's retries are off (one attempt).
+ */
+final class GenAiClient implements LlmClient {
+  private final Client client;
+
+  private GenAiClient(Client client) {
+    this.client = client;
+  }
+
+  static GenAiClient gemini(String apiKey, String baseUrl, int timeoutMillis) {
+    Client.Builder b = Client.builder().apiKey(apiKey == null ? "" : apiKey)
+        .httpOptions(http(baseUrl, timeoutMillis));
+    return new GenAiClient(b.build());
+  }
+
+  /**
+   * Vertex AI. {@code accessToken} is only for local endpoints (tests, proxies): when null the
+   * SDK uses Application Default Credentials.
+   */
+  static GenAiClient vertex(String project, String location, String baseUrl, int timeoutMillis,
+      String accessToken) {
+    Client.Builder b = Client.builder().vertexAI(true).project(project).location(location)
+        .httpOptions(http(baseUrl, timeoutMillis));
+    if (accessToken != null) {
+      b.credentials(GoogleCredentials.create(new AccessToken(accessToken, null)));
+    }
+    return new GenAiClient(b.build());
+  }
+
+  private static HttpOptions http(String baseUrl, int timeoutMillis) {
+    HttpOptions.Builder h = HttpOptions.builder().timeout(timeoutMillis)
+        .retryOptions(HttpRetryOptions.builder().attempts(1).build());
+    if (baseUrl != null && !baseUrl.isBlank()) {
+      h.baseUrl(baseUrl);
+    }
+    return h.build();
+  }
+
+  @Override
+  public LlmReply call(LlmRequest r) throws LlmException {
+    List<Content> contents = new ArrayList<>();
+    List<String> m = r.messages();
+    for (int i = 0; i < m.size(); i++) {
+      contents.add(Content.builder().role(i % 2 == 0 ? "user" : "model")
+          .parts(List.of(Part.fromText(m.get(i)))).build());
+    }
+    GenerateContentConfig.Builder c = GenerateContentConfig.builder()
+        .responseMimeType("application/json")
+        .responseJsonSchema(Json.MAPPER.convertValue(r.schema(), Map.class));
+    if (r.system() != null && !r.system().isBlank()) {
+      c.systemInstruction(Content.fromParts(Part.fromText(r.system())));
+    }
+    if (r.temperature() != null) {
+      c.temperature(r.temperature().floatValue());
+    }
+    if (r.topP() != null) {
+      c.topP(r.topP().floatValue());
+    }
+    if (r.maxTokens() != null) {
+      c.maxOutputTokens(r.maxTokens());
+    }
+    GenerateContentResponse resp;
+    try {
+      resp = client.models.generateContent(r.model(), contents, c.build());
+    } catch (ApiException e) {
+      int code = e.code();
+      if (code == 429) {
+        throw new LlmException(LlmException.Kind.RATE_LIMITED, "HTTP 429", -1);
+      }
+      boolean transientError = code >= 500 || code == 408 || code <= 0;
+      throw new LlmException(transientError ? LlmException.Kind.TRANSIENT
+          : LlmException.Kind.PERMANENT, "HTTP " + code, -1);
+    } catch (RuntimeException e) {
+      // The SDK wraps I/O failures (timeouts, resets) and unparseable bodies in runtime errors.
+      throw new LlmException(LlmException.Kind.TRANSIENT,
+          "I/O: " + e.getClass().getSimpleName(), -1);
+    }
+    String text = resp.text();
+    String finish = resp.finishReason() == null ? "STOP" : resp.finishReason().toString();
+    long in = resp.usageMetadata().flatMap(u -> u.promptTokenCount()).orElse(0);
+    long out = resp.usageMetadata().flatMap(u -> u.candidatesTokenCount()).orElse(0);
+    return new LlmReply(text == null ? "" : text, finish, in, out);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,75 @@
+package io.convoforge.backend.llm;
+
+import io.convoforge.model.Json;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Durable content-addressed response cache: one small JSON file per successful call, named by
+ * the SHA-256 of the request (provider, base URL, model, parameters, messages, output schema; never
+ * the key), under any Beam {@link FileSystems} directory, so a cluster can share it. Written to a
+ * temporary name and renamed, so a killed run never leaves a half entry; a rerun or a retried
+ * bundle reads instead of calling.
+ */
+final class ResponseCache {
+  private final String dir;
+
+  ResponseCache(String dir) {
+    this.dir = dir.endsWith("/") ? dir : dir + "/";
+  }
+
+  static String key(String provider, String baseUrl, LlmRequest r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(provider).append('\0').append(baseUrl == null ? "" : baseUrl).append('\0')
+        .append(r.model()).append('\0').append(r.temperature()).append('\0').append(r.topP())
+        .append('\0').append(r.maxTokens()).append('\0').append(r.system()).append('\0');
+    for (String m : r.messages()) {
+      sb.append(m).append('\0');
+    }
+    sb.append(r.schemaName()).append('\0').append(r.schema());
+    return Prompts.sha256(sb.toString());
+  }
+
+  private ResourceId resource(String key) {
+    return FileSystems.matchNewResource(dir + key.substring(0, 2) + "/" + key + ".json", false);
+  }
+
+  LlmReply get(String key) {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(resource(key)))) {
+      return Json.MAPPER.readValue(in.readAllBytes(), LlmReply.class);
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      // An unreadable entry is a miss; the call is made again and the entry rewritten.
+      return null;
+    }
+  }
+
+  void put(String key, LlmReply reply) throws IOException {
+    ResourceId target = resource(key);
+    ResourceId tmp = FileSystems.matchNewResource(dir + key.substring(0, 2) + "/." + key + "."
+        + UUID.randomUUID() + ".tmp", false);
+    ensureLocalParent(target);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.TEXT))) {
+      out.write(Json.MAPPER.writeValueAsString(reply).getBytes(StandardCharsets.UTF_8));
+    }
+    FileSystems.rename(List.of(tmp), List.of(target));
+  }
+
+  private static void ensureLocalParent(ResourceId target) throws IOException {
+    if ("file".equals(target.getScheme())) {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(
+          target.getCurrentDirectory().toString().replaceFirst("^file:", "")));
+    }
+  }
+}
