@@ -65,6 +65,22 @@ public final class BenchCommand implements Callable<Integer> {
       description = "bench llm: the stub's latency.")
   int latencyMs;
 
+  @Option(names = "--sample", defaultValue = "5000",
+      description = "bench dedup: conversations for the recall check (0 skips it).")
+  int sample;
+
+  @Option(names = "--embed-count", defaultValue = "1000",
+      description = "bench dedup: dialogues for the embedding throughput ratio (0 skips it).")
+  int embedCount;
+
+  @Option(names = "--lexical-count", defaultValue = "100000",
+      description = "bench dedup: synthesised conversations for lexical dedup (0 skips it).")
+  int lexicalCount;
+
+  @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
+      description = "bench dedup: local embedding model.")
+  String model;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -76,9 +92,12 @@ public final class BenchCommand implements Callable<Integer> {
     if ("sandbox".equals(what)) {
       return io.convoforge.verify.SandboxBench.run(recipe, count, beamArgs);
     }
+    if ("dedup".equals(what)) {
+      return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.schema.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox]");
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -71,6 +71,15 @@ public final class RunCommand implements Callable<Integer> {
           + " on the command line too.")
   Path conf;
 
+  @Option(names = "--accepted", paramLabel = "N",
+      description = "Sample in rounds until exactly N conversations pass every stage"
+          + " (instead of --count), or the candidate budget is spent.")
+  Integer accepted;
+
+  @Option(names = "--max-candidates", paramLabel = "M",
+      description = "Candidate budget of --accepted: at most M elements sampled (default 5 x N).")
+  Integer maxCandidates;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -113,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
     Path target = out != null ? out : Path.of("runs", recipeName() + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Job.Result r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite,
-        beamArgs));
+        beamArgs, accepted, maxCandidates));
     Map<String, Object> rep = r.report();
     System.out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s %s%n  %.1f s in the"
             + " pipeline (%s conversations/s); report: %s%n",
@@ -121,6 +130,12 @@ public final class RunCommand implements Callable<Integer> {
         rep.get("rejected"), r.pipelineSeconds(),
         ((Map<?, ?>) rep.get("timing")).get("conversations_per_second"),
         r.out().resolve("report.json"));
+    if (rep.get("top_up") instanceof Map<?, ?> t) {
+      System.out.printf("  --accepted %s: %s accepted from %s candidates in %d rounds%s%n",
+          t.get("target"), t.get("accepted"), t.get("candidates_used"),
+          ((List<?>) t.get("rounds")).size(), Boolean.TRUE.equals(t.get("budget_exhausted"))
+              ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
+    }
     return 0;
   }
 

@@ -34,7 +34,14 @@ public final class Job {
       Integer count,
       Path out,
       boolean overwrite,
-      List<String> beamArgs) {}
+      List<String> beamArgs,
+      Integer accepted,
+      Integer maxCandidates) {
+    public Request(Path recipe, List<String> overrides, Integer count, Path out,
+        boolean overwrite, List<String> beamArgs) {
+      this(recipe, overrides, count, out, overwrite, beamArgs, null, null);
+    }
+  }
 
   /** What a run produced. */
   public record Result(Path out, Map<String, Object> report, double pipelineSeconds) {}
@@ -47,6 +54,9 @@ public final class Job {
   }
 
   public static Result run(Request req) {
+    if (req.accepted() != null) {
+      return TopUp.run(req);
+    }
     Inputs inputs = Inputs.load(req.recipe(), req.overrides(), req.count());
     GeneratorFactory backend =
         Backends.create(inputs.recipe().backend(), inputs.recipe().section("llm"));

@@ -112,6 +112,16 @@ public final class RunReport {
     report.put("rejected", byReason);
     report.put("rejected_total", rejected[0]);
     report.put("rejected_by_stage", byStage);
+    if (byStage.containsKey("dedup")
+        || String.valueOf(header.get("stages")).contains("dedup")) {
+      Map<String, Long> removed = new TreeMap<>();
+      byReason.forEach((k, v) -> {
+        if (k.startsWith("near_duplicate:")) {
+          removed.put(k.substring("near_duplicate:".length()), v);
+        }
+      });
+      report.put("dedup", Map.of("removed_by_method", removed));
+    }
     Map<String, Object> invariant = new LinkedHashMap<>();
     invariant.put("holds", sampled[0] == accepted[0] + rejected[0]);
     invariant.put("sampled", sampled[0]);

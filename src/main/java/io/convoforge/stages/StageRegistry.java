@@ -22,6 +22,9 @@ public final class StageRegistry {
     register(FilterConversations.STAGE, FilterConversations::using);
     register(RepairSeedMetadata.STAGE, RepairSeedMetadata::using);
     register(EnrichResponses.STAGE, EnrichResponses::using);
+    register(EmbedConversations.STAGE, EmbedConversations::using);
+    register(Deduplicate.STAGE, Deduplicate::using);
+    register(SelectTop.STAGE, SelectTop::using);
   }
 
   private StageRegistry() {}

@@ -1,0 +1,419 @@
+package io.convoforge.stages;
+
+import io.convoforge.dedup.HyperplaneLsh;
+import io.convoforge.dedup.MinHash;
+import io.convoforge.dedup.Sketch;
+import io.convoforge.embed.EmbedText;
+import io.convoforge.embed.Vectors;
+import io.convoforge.model.Conversation;
+import io.convoforge.model.Json;
+import io.convoforge.model.JsonCoder;
+import io.convoforge.model.Rejected;
+import io.convoforge.schema.InputException;
+import io.convoforge.util.Seeds;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Removes near-duplicates, by each method the recipe lists in {@code dedup.methods} in turn:
+ * {@code semantic} (cosine of the {@code embed} vectors >= {@code dedup.semantic.threshold},
+ * default 0.9) and {@code lexical} (Jaccard of word or character shingles >= {@code
+ * dedup.lexical.threshold}, default 0.8).
+ *
+ * <p>How: each element becomes a small {@link Sketch}; LSH (random hyperplanes, or MinHash with
+ * banding) gives it one key per band; a {@code GroupByKey} brings each bucket's members together
+ * (bounded by the bucket, never the whole collection) and the pairs inside a bucket are compared
+ * exactly. Never all pairs globally. An element is dropped when some candidate pair puts it next
+ * to a more preferred element (higher judge score, then smaller id; earlier-accepted anchors
+ * before all) at or above the threshold, whether or not that element survives itself: for every
+ * confirmed pair the less preferred one goes, so no confirmed pair survives. In a chain a ~ b ~ c
+ * with a !~ c this drops c too (over-removal, never under-removal), and needs no global pass.
+ *
+ * <p>Anchors: {@code dedup.anchors} names JSON-lines files of already-accepted conversations
+ * (earlier {@code --accepted} rounds, or an earlier run); they take part in the buckets, are
+ * preferred over everything and are never output.
+ *
+ * <p>In: conversations (with {@code metadata.embedding} for semantic). Out: the survivors, the
+ * vector removed unless {@code embed.keep: true}. Failures: {@code near_duplicate:semantic} or
+ * {@code near_duplicate:lexical}, the detail naming the preferred near-duplicate and the
+ * similarity. No retries: it is pure computation.
+ */
+public final class Deduplicate extends ConversationStage {
+  public static final String STAGE = "dedup";
+  private final Settings settings;
+  private final StageContext ctx;
+
+  /** The recipe's {@code dedup} section, resolved. */
+  public record Settings(
+      List<String> methods,
+      double semanticThreshold,
+      int semanticBands,
+      int semanticRows,
+      double lexicalThreshold,
+      int lexicalBands,
+      int lexicalRows,
+      boolean wordShingles,
+      int shingleSize,
+      EmbedText lexicalText,
+      String anchors,
+      boolean keepVectors,
+      int shards,
+      long seed) implements Serializable {
+
+    @SuppressWarnings("unchecked")
+    public static Settings from(Map<String, Object> dedup, Map<String, Object> embed, long seed) {
+      Object m = dedup.get("methods");
+      List<String> methods = m == null ? List.of("semantic", "lexical")
+          : List.copyOf((List<String>) m);
+      for (String s : methods) {
+        if (!s.equals("semantic") && !s.equals("lexical")) {
+          throw new InputException("recipe", "field dedup.methods", "unknown method '" + s
+              + "'; expected semantic or lexical");
+        }
+      }
+      Map<String, Object> sem = sub(dedup, "semantic");
+      Map<String, Object> lex = sub(dedup, "lexical");
+      String shingle = String.valueOf(lex.getOrDefault("shingle", "word"));
+      return new Settings(methods,
+          num(sem, "threshold", 0.9), (int) num(sem, "bands", 24), (int) num(sem, "rows", 12),
+          num(lex, "threshold", 0.8), (int) num(lex, "bands", 20), (int) num(lex, "rows", 5),
+          !"char".equals(shingle),
+          (int) num(lex, "size", "char".equals(shingle) ? 5 : 3),
+          EmbedText.parse(lex.getOrDefault("text", "dialogue")),
+          dedup.get("anchors") == null ? null : String.valueOf(dedup.get("anchors")),
+          Boolean.TRUE.equals(embed.get("keep")), (int) num(dedup, "shards", 512), seed);
+    }
+
+    public Settings withMethods(List<String> m) {
+      return new Settings(List.copyOf(m), semanticThreshold, semanticBands, semanticRows,
+          lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
+          anchors, keepVectors, shards, seed);
+    }
+
+    public Settings withKeepVectors(boolean keep) {
+      return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
+          lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
+          anchors, keep, shards, seed);
+    }
+
+    public Settings withAnchors(String glob) {
+      return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
+          lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
+          glob, keepVectors, shards, seed);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sub(Map<String, Object> m, String key) {
+      Object v = m.get(key);
+      return v instanceof Map ? (Map<String, Object>) v : Map.of();
+    }
+
+    private static double num(Map<String, Object> m, String key, double dflt) {
+      Object v = m.get(key);
+      return v instanceof Number n ? n.doubleValue() : dflt;
+    }
+  }
+
+  private Deduplicate(StageContext ctx, Settings settings) {
+    super("Deduplicate");
+    this.ctx = ctx;
+    this.settings = settings;
+  }
+
+  public static Deduplicate using(StageContext ctx) {
+    Settings s = Settings.from(ctx.recipe().section("dedup"), ctx.recipe().section("embed"),
+        ctx.seed());
+    List<String> stages = ctx.recipe().stages();
+    int embed = stages.indexOf(EmbedConversations.STAGE);
+    if (s.methods().contains("semantic") && (embed < 0 || embed > stages.indexOf(STAGE))) {
+      throw new InputException(ctx.recipe().file(), "field stages",
+          "dedup method 'semantic' needs the 'embed' stage before 'dedup'");
+    }
+    return new Deduplicate(ctx, s);
+  }
+
+  public static Deduplicate using(StageContext ctx, Settings settings) {
+    return new Deduplicate(ctx, settings);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<Conversation>, Rejected> expand(
+      PCollection<Conversation> input) {
+    PCollection<Conversation> anchors = null;
+    if (settings.anchors() != null) {
+      anchors = input.getPipeline()
+          .apply("ReadAnchors", TextIO.read().from(settings.anchors())
+              .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+          .apply("ParseAnchors", MapElements.into(TypeDescriptor.of(Conversation.class))
+              .via((String line) -> Json.read(line, Conversation.class)))
+          .setCoder(JsonCoder.of(Conversation.class));
+      if (settings.methods().contains("semantic")) {
+        anchors = anchors.apply("EmbedAnchors", EmbedConversations.using(ctx)).output();
+      }
+    }
+    PCollection<Conversation> current = input;
+    PCollectionList<Rejected> failures = PCollectionList.empty(input.getPipeline());
+    for (String method : settings.methods()) {
+      WithFailures.Result<PCollection<Conversation>, Rejected> r = current.apply(
+          "semantic".equals(method) ? "Semantic" : "Lexical",
+          new ByMethod(method, settings, anchors));
+      current = r.output();
+      failures = failures.and(r.failures());
+    }
+    PCollection<Rejected> rejected = failures.apply("CollectDuplicates", Flatten.pCollections())
+        .setCoder(JsonCoder.of(Rejected.class));
+    if (!settings.keepVectors()) {
+      current = current.apply("DropVectors", MapElements.into(TypeDescriptor.of(Conversation.class))
+          .via(Vectors::without)).setCoder(JsonCoder.of(Conversation.class));
+      rejected = rejected.apply("DropRejectedVectors",
+          MapElements.into(TypeDescriptor.of(Rejected.class)).via((Rejected r) ->
+              new Rejected(r.id(), r.taskId(), r.chainId(), r.outcome(), r.stage(), r.reason(),
+                  r.detail(), r.rawResponse(), Vectors.without(r.element()))))
+          .setCoder(JsonCoder.of(Rejected.class));
+    }
+    PCollectionTuple t = PCollectionTuple.of(ConversationFn.OUTPUT, current)
+        .and(ConversationFn.FAILURES, rejected);
+    return WithFailures.Result.of(t, ConversationFn.OUTPUT, ConversationFn.FAILURES);
+  }
+
+  /** The preferred near-duplicate ({@code keptId}) that drops {@code droppedId}. */
+  public record Witness(String droppedId, String keptId, boolean anchor, double score,
+      double similarity) implements Serializable {
+    static Witness better(Witness a, Witness b) {
+      int c = Sketch.PREFERRED.compare(new Sketch(a.keptId, a.anchor, a.score, null, null),
+          new Sketch(b.keptId, b.anchor, b.score, null, null));
+      if (c != 0) {
+        return c < 0 ? a : b;
+      }
+      return a.similarity >= b.similarity ? a : b;
+    }
+  }
+
+  /** Which of {@code shards} groups a key lands in (buckets, and ids for the join). */
+  static int shard(long key, int shards) {
+    return (int) Math.floorMod(key * 0x9e3779b97f4a7c15L >>> 17, (long) shards);
+  }
+
+  /**
+   * One method: sketch, bucket, confirm, join back. Buckets and ids are grouped into {@code
+   * dedup.shards} groups (default 512) rather than one group per bucket or per id: each group
+   * still holds a bounded slice, and runners that pay per key group (the DirectRunner makes one
+   * bundle per group) stay fast.
+   */
+  static final class ByMethod extends ConversationStage {
+    private final String method;
+    private final Settings settings;
+    private final PCollection<Conversation> anchors;
+
+    ByMethod(String method, Settings settings, PCollection<Conversation> anchors) {
+      super("Dedup-" + method);
+      this.method = method;
+      this.settings = settings;
+      this.anchors = anchors;
+    }
+
+    @Override
+    public WithFailures.Result<PCollection<Conversation>, Rejected> expand(
+        PCollection<Conversation> input) {
+      KvCoder<Integer, KV<Long, Sketch>> bucketCoder = KvCoder.of(VarIntCoder.of(),
+          KvCoder.of(VarLongCoder.of(), Sketch.SketchCoder.of()));
+      PCollection<KV<Integer, KV<Long, Sketch>>> keyed = input.apply("Sketch",
+          ParDo.of(new SketchFn(method, settings, false))).setCoder(bucketCoder);
+      if (anchors != null) {
+        PCollection<KV<Integer, KV<Long, Sketch>>> anchorKeys = anchors.apply("SketchAnchors",
+            ParDo.of(new SketchFn(method, settings, true))).setCoder(bucketCoder);
+        keyed = PCollectionList.of(keyed).and(anchorKeys)
+            .apply("WithAnchors", Flatten.pCollections()).setCoder(bucketCoder);
+      }
+      int shards = settings.shards();
+      PCollection<KV<Integer, Witness>> witnesses = keyed
+          .apply("GroupBuckets", GroupByKey.create())
+          .apply("ConfirmPairs", ParDo.of(new BucketFn(method, settings)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Witness.class)));
+      PCollection<KV<Integer, Conversation>> byId = input
+          .apply("KeyById", WithKeys.of((Conversation c) -> shard(Seeds.hash(c.id()), shards))
+              .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Conversation.class)));
+      TupleTag<Conversation> elements = new TupleTag<>();
+      TupleTag<Witness> drops = new TupleTag<>();
+      PCollectionTuple t = KeyedPCollectionTuple.of(elements, byId).and(drops, witnesses)
+          .apply("JoinWitnesses", CoGroupByKey.create())
+          .apply("Drop", ParDo.of(new DropFn(method, elements, drops))
+              .withOutputTags(ConversationFn.OUTPUT, TupleTagList.of(ConversationFn.FAILURES)));
+      t.get(ConversationFn.OUTPUT).setCoder(JsonCoder.of(Conversation.class));
+      t.get(ConversationFn.FAILURES).setCoder(JsonCoder.of(Rejected.class));
+      return WithFailures.Result.of(t, ConversationFn.OUTPUT, ConversationFn.FAILURES);
+    }
+  }
+
+  /** The element's sketch, once per band key. */
+  static final class SketchFn extends DoFn<Conversation, KV<Integer, KV<Long, Sketch>>> {
+    private final String method;
+    private final Settings s;
+    private final boolean anchor;
+    private transient HyperplaneLsh hyperplanes;
+    private transient MinHash minhash;
+
+    SketchFn(String method, Settings s, boolean anchor) {
+      this.method = method;
+      this.s = s;
+      this.anchor = anchor;
+    }
+
+    @ProcessElement
+    public void process(@Element Conversation c,
+        OutputReceiver<KV<Integer, KV<Long, Sketch>>> out) {
+      double score = c.judgement() == null ? 0 : c.judgement().score();
+      Sketch sketch;
+      long[] keys;
+      if ("semantic".equals(method)) {
+        float[] v = Vectors.of(c);
+        if (v == null) {
+          throw new IllegalStateException("conversation " + c.id() + " has no embedding; run"
+              + " the embed stage before dedup");
+        }
+        if (hyperplanes == null) {
+          hyperplanes = new HyperplaneLsh(s.semanticBands(), s.semanticRows(), v.length,
+              Seeds.of(s.seed(), "hyperplanes", STAGE));
+        }
+        sketch = new Sketch(c.id(), anchor, score, v, null);
+        keys = hyperplanes.keys(v);
+      } else {
+        if (minhash == null) {
+          minhash = new MinHash(s.lexicalBands(), s.lexicalRows(),
+              Seeds.of(s.seed(), "minhash", STAGE));
+        }
+        int[] sh = MinHash.shingles(s.lexicalText().of(c), s.wordShingles(), s.shingleSize());
+        sketch = new Sketch(c.id(), anchor, score, null, sh);
+        keys = minhash.keys(sh);
+      }
+      for (long k : keys) {
+        out.output(KV.of(shard(k, s.shards()), KV.of(k, sketch)));
+      }
+    }
+  }
+
+  /**
+   * Confirms a group's buckets exactly: each bucket's members in preference order; each
+   * non-anchor member is compared with the more preferred ones until one is similar enough,
+   * which is its witness (keyed by the dropped id's shard for the join).
+   */
+  static final class BucketFn
+      extends DoFn<KV<Integer, Iterable<KV<Long, Sketch>>>, KV<Integer, Witness>> {
+    private final Counter buckets = Metrics.counter(BucketFn.class, "buckets_compared");
+    private final Counter comparisons = Metrics.counter(BucketFn.class, "comparisons");
+    private final String method;
+    private final double threshold;
+    private final int shards;
+
+    BucketFn(String method, Settings s) {
+      this.method = method;
+      this.threshold = "semantic".equals(method) ? s.semanticThreshold() : s.lexicalThreshold();
+      this.shards = s.shards();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<KV<Long, Sketch>>> group,
+        OutputReceiver<KV<Integer, Witness>> out) {
+      Map<Long, List<Sketch>> byBucket = new HashMap<>();
+      for (KV<Long, Sketch> kv : group.getValue()) {
+        byBucket.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(2)).add(kv.getValue());
+      }
+      long n = 0;
+      for (List<Sketch> members : byBucket.values()) {
+        if (members.size() < 2) {
+          continue;
+        }
+        buckets.inc();
+        members.sort(Sketch.PREFERRED);
+        for (int i = 1; i < members.size(); i++) {
+          Sketch x = members.get(i);
+          if (x.anchor()) {
+            continue;
+          }
+          for (int j = 0; j < i; j++) {
+            Sketch y = members.get(j);
+            n++;
+            double sim = similarity(x, y);
+            if (sim >= threshold) {
+              out.output(KV.of(shard(Seeds.hash(x.id()), shards), new Witness(x.id(), y.id(),
+                  y.anchor(), y.score(), Math.round(sim * 10000) / 10000.0)));
+              break;
+            }
+          }
+        }
+      }
+      comparisons.inc(n);
+    }
+
+    private double similarity(Sketch a, Sketch b) {
+      return "semantic".equals(method) ? Vectors.dot(a.vector(), b.vector())
+          : MinHash.jaccard(a.shingles(), b.shingles());
+    }
+  }
+
+  /** Joins an element with its witness, if any: dropped with the witness, or passed on. */
+  static final class DropFn extends DoFn<KV<Integer, CoGbkResult>, Conversation> {
+    private final Counter semanticDropped = Metrics.counter(DropFn.class, "semantic_dropped");
+    private final Counter lexicalDropped = Metrics.counter(DropFn.class, "lexical_dropped");
+    private final String method;
+    private final TupleTag<Conversation> elements;
+    private final TupleTag<Witness> drops;
+
+    DropFn(String method, TupleTag<Conversation> elements, TupleTag<Witness> drops) {
+      this.method = method;
+      this.elements = elements;
+      this.drops = drops;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) {
+      Map<String, Witness> best = new HashMap<>();
+      for (Witness w : e.getValue().getAll(drops)) {
+        best.merge(w.droppedId(), w, Witness::better);
+      }
+      for (Conversation c : e.getValue().getAll(elements)) {
+        Witness w = best.get(c.id());
+        if (w == null) {
+          out.get(ConversationFn.OUTPUT).output(c);
+          continue;
+        }
+        ("semantic".equals(method) ? semanticDropped : lexicalDropped).inc();
+        String measure = "semantic".equals(method) ? "cosine" : "jaccard";
+        out.get(ConversationFn.FAILURES).output(Rejected.of(c, STAGE, "near_duplicate:" + method,
+            String.format(Locale.ROOT, "near-duplicate of %s%s (%s %.4f)", w.keptId(),
+                w.anchor() ? " (accepted earlier)" : "", measure, w.similarity())));
+      }
+    }
+  }
+}
