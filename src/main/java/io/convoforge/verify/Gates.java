@@ -96,8 +96,12 @@ public final class Gates {
     }
     long expected = cfg.get("expected_count") instanceof Number n ? n.longValue()
         : inputs.sampleCount();
-    gates.add(new Gate("count", String.valueOf(expected), String.valueOf(convs.size()),
-        convs.size() == expected));
+    // A share of the plan that may be missing (dedup removes some); 0 is the seed's strict gate.
+    double countTol = number(cfg.get("count_tolerance"), 0.0);
+    long atLeast = (long) Math.ceil(expected * (1 - countTol) - 1e-9);
+    gates.add(new Gate("count", countTol == 0 ? String.valueOf(expected)
+        : atLeast + ".." + expected, String.valueOf(convs.size()),
+        convs.size() <= expected && convs.size() >= atLeast));
     gates.add(new Gate("valid_json", "0 invalid lines", invalid[0] + " invalid lines",
         invalid[0] == 0));
 
