@@ -81,7 +81,16 @@ public final class BenchCommand implements Callable<Integer> {
       description = "bench dedup: local embedding model.")
   String model;
 
+  @Option(names = "--set", paramLabel = "key=value",
+      description = "bench offline: recipe overrides. By default it runs the generation stages"
+          + " (sample..filter); e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
+          + "repair,enrich] to include more.")
+  List<String> sets = new ArrayList<>();
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  /** The stages the offline throughput target is about: generation, without verification. */
+  static final String GENERATION_STAGES = "stages=[sample,plan,args,utterances,judge,filter]";
 
   @Override
   public Integer call() throws Exception {
@@ -102,17 +111,23 @@ public final class BenchCommand implements Callable<Integer> {
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
       // A small warm-up run loads classes and JIT-compiles the hot paths first.
-      Job.run(new Job.Request(recipe, List.of(), Math.min(500, count), out.resolve("warmup"),
+      List<String> overrides = new ArrayList<>();
+      if (sets.stream().noneMatch(x -> x.startsWith("stages="))) {
+        overrides.add(GENERATION_STAGES);
+      }
+      overrides.addAll(sets);
+      Job.run(new Job.Request(recipe, overrides, Math.min(500, count), out.resolve("warmup"),
           true, beamArgs));
       System.gc();
       resetPeaks();
-      Job.Result r = Job.run(new Job.Request(recipe, List.of(), count, out.resolve("run"), true,
+      Job.Result r = Job.run(new Job.Request(recipe, overrides, count, out.resolve("run"), true,
           beamArgs));
       long peak = peakHeap();
       Map<String, Object> rep = r.report();
       double rate = count / r.pipelineSeconds();
-      System.out.printf("bench offline: %d conversations sampled, %s accepted on %d cores%n",
-          count, rep.get("accepted"), Runtime.getRuntime().availableProcessors());
+      System.out.printf("bench offline: %d conversations sampled, %s accepted on %d cores,"
+              + " runner %s, stages %s%n", count, rep.get("accepted"),
+          Runtime.getRuntime().availableProcessors(), rep.get("runner"), rep.get("stages"));
       System.out.printf("  conversations/second: %.0f (target >= 1000; pipeline time %.2f s,"
           + " JVM start-up excluded)%n", rate, r.pipelineSeconds());
       System.out.printf("  peak heap: %.0f MiB (max heap %d MiB)%n", peak / 1048576.0,

@@ -46,7 +46,8 @@ class TopUpTest {
   @Test
   @SuppressWarnings("unchecked")
   void crmRunWithDedupHasNoPairAboveEitherThreshold(@TempDir Path tmp) throws IOException {
-    Job.Result r = Job.run(new Job.Request(CRM, List.of("embed.model=bge-small-en-v15-q"), 24,
+    Job.Result r = Job.run(new Job.Request(CRM, List.of("embed.model=bge-small-en-v15-q",
+        "dedup.semantic.threshold=0.9"), 24,
         tmp.resolve("out"), false, List.of()));
     List<Conversation> out = read(r.out());
     List<float[]> v = LocalOnnxEmbedder.shared("bge-small-en-v15-q").embed(
