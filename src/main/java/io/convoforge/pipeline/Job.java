@@ -98,18 +98,7 @@ public final class Job {
           Math.round(inputs.sampleCount() / Math.max(seconds, 1e-9) * 10) / 10.0);
       report.put("timing", timing);
       io.convoforge.backend.llm.LlmAccounting.addTo(report, pipelineResult);
-      for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
-        Files.delete(f);
-      }
-      Files.writeString(out.staging().resolve("report.json"),
-          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> invariant = (Map<String, Object>) report.get("invariant");
-      if (!Boolean.TRUE.equals(invariant.get("holds"))) {
-        throw new RunFailedException("elements were lost: " + invariant, null);
-      }
-      out.commit();
-      return new Result(out.target(), report, seconds);
+      return complete(out, report, seconds);
     } catch (IOException e) {
       out.abandon();
       throw new UncheckedIOException(e);
@@ -117,6 +106,27 @@ public final class Job {
       out.abandon();
       throw e;
     }
+  }
+
+  /**
+   * The end of every run that writes a dataset ({@code run}, {@code run --accepted},
+   * {@code repair}): drops the sampled-count files, writes {@code report.json}, refuses a run
+   * whose report does not prove that nothing was lost, and moves the output into place.
+   */
+  public static Result complete(OutputDir out, Map<String, Object> report, double seconds)
+      throws IOException {
+    for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
+      Files.delete(f);
+    }
+    Files.writeString(out.staging().resolve("report.json"),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> invariant = (Map<String, Object>) report.get("invariant");
+    if (!Boolean.TRUE.equals(invariant.get("holds"))) {
+      throw new RunFailedException("elements were lost: " + invariant, null);
+    }
+    out.commit();
+    return new Result(out.target(), report, seconds);
   }
 
   /**

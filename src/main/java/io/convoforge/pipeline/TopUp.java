@@ -148,18 +148,7 @@ public final class TopUp {
           Math.round(used / Math.max(seconds, 1e-9) * 10) / 10.0);
       report.put("timing", timing);
       OutputDir.delete(rounds);
-      for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
-        Files.delete(f);
-      }
-      Files.writeString(out.staging().resolve("report.json"),
-          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> invariant = (Map<String, Object>) report.get("invariant");
-      if (!Boolean.TRUE.equals(invariant.get("holds"))) {
-        throw new Job.RunFailedException("elements were lost: " + invariant, null);
-      }
-      out.commit();
-      return new Job.Result(out.target(), report, seconds);
+      return Job.complete(out, report, seconds);
     } catch (IOException e) {
       out.abandon();
       throw new UncheckedIOException(e);

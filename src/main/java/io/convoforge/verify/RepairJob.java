@@ -18,7 +18,6 @@ import io.convoforge.stages.StageContext;
 import io.convoforge.util.Seeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,18 +98,7 @@ public final class RepairJob {
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
       report.put("timing", timing);
-      for (Path f : RunReport.files(out.staging(), FileSinks.SAMPLED_PREFIX + "*")) {
-        Files.delete(f);
-      }
-      Files.writeString(out.staging().resolve("report.json"),
-          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> invariant = (Map<String, Object>) report.get("invariant");
-      if (!Boolean.TRUE.equals(invariant.get("holds"))) {
-        throw new Job.RunFailedException("elements were lost: " + invariant, null);
-      }
-      out.commit();
-      return new Job.Result(out.target(), report, seconds);
+      return Job.complete(out, report, seconds);
     } catch (IOException e) {
       out.abandon();
       throw new UncheckedIOException(e);
