@@ -1,5 +1,6 @@
 package io.convoforge.cli;
 
+import io.convoforge.backend.llm.Secrets;
 import io.convoforge.eval.Agent;
 import io.convoforge.eval.Evaluator;
 import io.convoforge.eval.MockAgent;
@@ -104,36 +105,11 @@ public final class EvalCommand implements Callable<Integer> {
       throw new InputException("--agent " + agent, null,
           "expected mock or openai:MODEL (any OpenAI-compatible server with --base-url)");
     }
-    String key = apiKey();
+    String key = Secrets.get("OPENAI_API_KEY");
     if (key == null) {
       throw new InputException("--agent " + agent, null,
           "needs OPENAI_API_KEY in the environment or in ./.env");
     }
     return new OpenAiAgent(model, baseUrl, key, Tools.derive(inputs.schema()).values());
-  }
-
-  /** OPENAI_API_KEY from the environment, else from a KEY=VALUE line in ./.env. */
-  static String apiKey() {
-    String env = System.getenv("OPENAI_API_KEY");
-    if (env != null && !env.isBlank()) {
-      return env.trim();
-    }
-    Path dotenv = Path.of(".env");
-    if (Files.isRegularFile(dotenv)) {
-      try {
-        for (String line : Files.readAllLines(dotenv)) {
-          String l = line.trim();
-          if (l.startsWith("export ")) {
-            l = l.substring(7).trim();
-          }
-          if (l.startsWith("OPENAI_API_KEY=")) {
-            return l.substring("OPENAI_API_KEY=".length()).trim().replaceAll("^[\"']|[\"']$", "");
-          }
-        }
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    return null;
   }
 }

@@ -9,10 +9,10 @@ import java.nio.file.Path;
  * .env} file in the current directory ({@code NAME=value} lines). Never stored in options,
  * settings, cache keys, lineage, reports or logs.
  */
-final class Secrets {
+public final class Secrets {
   private Secrets() {}
 
-  static String get(String... names) {
+  public static String get(String... names) {
     for (String n : names) {
       String v = System.getenv(n);
       if (v != null && !v.isBlank()) {
