@@ -20,6 +20,11 @@ public final class Canonical {
     if (m == null) {
       return null;
     }
+    // Records are copied on every stage (with...), so an already canonical map is kept as is.
+    if (m instanceof TreeMap
+        && m.values().stream().allMatch(v -> v == null || v instanceof TreeMap)) {
+      return m;
+    }
     TreeMap<String, Map<String, V>> out = new TreeMap<>();
     m.forEach((k, v) -> out.put(k, sorted(v)));
     return out;
