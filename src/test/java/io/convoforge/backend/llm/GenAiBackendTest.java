@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.backend.llm.StubLlmServer.Fault;
 import io.convoforge.pipeline.Job;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +36,7 @@ class GenAiBackendTest {
     Map<String, Object> rejected = LlmRuns.accounted(r, N);
     assertEquals(N, ((Number) r.report().get("accepted")).intValue(), rejected::toString);
     assertEquals(N + 1, stub.requests("plan"));
-    assertTrue(Files.readString(OpenAiBackendTest.only(r.out(), "conversations"))
+    assertTrue(OpenAiBackendTest.text(r.out(), "conversations")
         .contains("(stub) "));
     int calls = stub.requests();
     LlmRuns.run("gemini", stub.genAiUrl(), tmp.resolve("cache"), tmp.resolve("out2"), N);

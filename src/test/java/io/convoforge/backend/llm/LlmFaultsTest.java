@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.backend.llm.StubLlmServer.Fault;
 import io.convoforge.pipeline.Job;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +76,7 @@ class LlmFaultsTest {
     Map<String, Object> rejected = LlmRuns.accounted(r, N);
     assertEquals(N, ((Number) rejected.get("llm_unavailable")).intValue(), rejected::toString);
     assertEquals(3 * N, stub.requests("judge"));
-    assertTrue(Files.readString(OpenAiBackendTest.only(r.out(), "rejected"))
+    assertTrue(OpenAiBackendTest.text(r.out(), "rejected")
         .contains("gave up after 3 attempts; last error: HTTP 500"));
   }
 
@@ -96,7 +95,7 @@ class LlmFaultsTest {
     Job.Result r = run();
     Map<String, Object> rejected = LlmRuns.accounted(r, N);
     assertEquals(N, ((Number) rejected.get("llm_invalid_json")).intValue(), rejected::toString);
-    String rej = Files.readString(OpenAiBackendTest.only(r.out(), "rejected"));
+    String rej = OpenAiBackendTest.text(r.out(), "rejected");
     assertTrue(rej.contains("\"raw_response\":\"{\\\"steps\\\": [ this is not JSON\""), rej);
   }
 
@@ -108,7 +107,7 @@ class LlmFaultsTest {
     assertEquals(N, ((Number) rejected.get("llm_schema_invalid")).intValue(),
         rejected::toString);
     assertEquals(2 * N, stub.requests("plan"), "asked once more with the violations");
-    String rej = Files.readString(OpenAiBackendTest.only(r.out(), "rejected"));
+    String rej = OpenAiBackendTest.text(r.out(), "rejected");
     assertTrue(rej.contains("\"stage\":\"plan\""));
     assertTrue(rej.contains("{\\\"unexpected\\\": true}"));
   }

@@ -40,7 +40,7 @@ class OpenAiBackendTest {
     assertTrue(calls >= N, "at least one call per element: " + calls);
     assertEquals(N, ((Number) first.report().get("accepted")).intValue(),
         () -> String.valueOf(first.report().get("rejected")));
-    String out = Files.readString(only(first.out(), "conversations"));
+    String out = text(first.out(), "conversations");
     assertTrue(out.contains("(stub) "), "the model wrote the dialogue");
     assertTrue(out.contains("\"prompts\""), "prompt versions in lineage");
     assertTrue(out.contains("llm_faithfulness"), "the model's judgement is recorded");
@@ -83,11 +83,16 @@ class OpenAiBackendTest {
     return (Map<String, Object>) ((Map<String, Object>) r.report().get("llm")).get("total");
   }
 
-  static Path only(Path dir, String prefix) throws Exception {
+  /** All the files of one kind (every shard), concatenated in name order. */
+  static String text(Path dir, String prefix) throws Exception {
+    StringBuilder sb = new StringBuilder();
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
-          .orElseThrow();
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted()
+          .toList()) {
+        sb.append(Files.readString(p));
+      }
     }
+    return sb.toString();
   }
 
   static Map<String, Object> rejected(Job.Result r) {
