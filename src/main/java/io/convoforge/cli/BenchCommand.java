@@ -82,8 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--set", paramLabel = "key=value",
-      description = "bench offline: recipe overrides. By default it runs the generation stages"
-          + " (sample..filter); e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
+      description = "bench offline and llm: recipe overrides. By default they run the"
+          + " generation stages (sample..filter), the ones that call the backend; e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();
 
@@ -96,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if ("llm".equals(what)) {
       return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
-          beamArgs);
+          overrides(), beamArgs);
     }
     if ("sandbox".equals(what)) {
       return io.convoforge.verify.SandboxBench.run(recipe, count, beamArgs);
@@ -111,11 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
       // A small warm-up run loads classes and JIT-compiles the hot paths first.
-      List<String> overrides = new ArrayList<>();
-      if (sets.stream().noneMatch(x -> x.startsWith("stages="))) {
-        overrides.add(GENERATION_STAGES);
-      }
-      overrides.addAll(sets);
+      List<String> overrides = overrides();
       Job.run(new Job.Request(recipe, overrides, Math.min(500, count), out.resolve("warmup"),
           true, beamArgs));
       System.gc();
@@ -138,6 +134,16 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       OutputDir.delete(out);
     }
+  }
+
+  /** The user's --set overrides, after the generation stages unless they name the stages. */
+  private List<String> overrides() {
+    List<String> overrides = new ArrayList<>();
+    if (sets.stream().noneMatch(x -> x.startsWith("stages="))) {
+      overrides.add(GENERATION_STAGES);
+    }
+    overrides.addAll(sets);
+    return overrides;
   }
 
   private static void resetPeaks() {

@@ -10,7 +10,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * {@code convoforge bench llm}: runs the CRM recipe with {@code --backend openai} against a local
+ * {@code convoforge bench llm}: runs the CRM recipe's generation stages (the ones that call the
+ * backend; {@code --set stages=[...]} for others) with {@code --backend openai} against a local
  * stub with a fixed latency (cache off) and prints (a) with {@code --max-rpm R} the sustained
  * request rate over the first full window divided by R and the worst overshoot of any sliding
  * window, (b) with no rate limit and {@code --max-concurrency C}, the sustained throughput divided
@@ -23,7 +24,8 @@ final class LlmBench {
   private LlmBench() {}
 
   static int run(Path recipe, String part, int rpm, int rateSeconds, int concurrency,
-      int concSeconds, int latencyMs, List<String> beamArgs) throws Exception {
+      int concSeconds, int latencyMs, List<String> overrides, List<String> beamArgs)
+      throws Exception {
     Path out = Files.createTempDirectory("convoforge-bench-llm");
     try (StubLlmServer stub = StubLlmServer.start(latencyMs)) {
       System.out.printf("bench llm: stub on 127.0.0.1 with %d ms latency, %d cores%n",
@@ -35,10 +37,10 @@ final class LlmBench {
         Thread.currentThread().join();
       }
       if (!"concurrency".equals(part)) {
-        rate(stub, out, recipe, rpm, rateSeconds, beamArgs);
+        rate(stub, out, recipe, rpm, rateSeconds, overrides, beamArgs);
       }
       if (!"rate".equals(part)) {
-        concurrency(stub, out, recipe, concurrency, concSeconds, latencyMs, beamArgs);
+        concurrency(stub, out, recipe, concurrency, concSeconds, latencyMs, overrides, beamArgs);
       }
       return 0;
     } finally {
@@ -47,11 +49,11 @@ final class LlmBench {
   }
 
   private static void rate(StubLlmServer stub, Path out, Path recipe, int rpm, int rateSeconds,
-      List<String> beamArgs) {
+      List<String> overrides, List<String> beamArgs) {
     int before = stub.requests();
     double windowMin = rateSeconds / 60.0;
     int countA = (int) Math.ceil(1.15 * rpm * windowMin / CALLS_PER_CONVERSATION) + 4;
-    Job.Result a = Job.run(new Job.Request(recipe, List.of("backend=openai",
+    Job.Result a = Job.run(new Job.Request(recipe, with(overrides, "backend=openai",
         "llm.base_url=" + stub.openAiUrl(), "llm.cache=off", "llm.max_rpm=" + rpm,
         "llm.max_concurrency=64"), countA, out.resolve("rate"), true, beamArgs));
     List<Long> arr = new ArrayList<>(stub.arrivals());
@@ -77,12 +79,12 @@ final class LlmBench {
   }
 
   private static void concurrency(StubLlmServer stub, Path out, Path recipe, int concurrency,
-      int concSeconds, int latencyMs, List<String> beamArgs) {
+      int concSeconds, int latencyMs, List<String> overrides, List<String> beamArgs) {
     int before = stub.requests();
     stub.resetMaxInFlight();
     double ideal = concurrency * 1000.0 / latencyMs;
     int countB = (int) Math.ceil(ideal * concSeconds / CALLS_PER_CONVERSATION);
-    Job.Result b = Job.run(new Job.Request(recipe, List.of("backend=openai",
+    Job.Result b = Job.run(new Job.Request(recipe, with(overrides, "backend=openai",
         "llm.base_url=" + stub.openAiUrl(), "llm.cache=off",
         "llm.max_concurrency=" + concurrency), countB, out.resolve("concurrency"), true,
         beamArgs));
@@ -96,8 +98,9 @@ final class LlmBench {
     double secs = (arrB.get(hi) - arrB.get(lo)) / 1e9;
     double rate = (hi - lo) / secs;
     System.out.printf("(b) --max-concurrency %d, no rate limit: %d calls for %d conversations"
-            + " (%s accepted) in %.1f s; max in flight seen %d%n", concurrency, calls, countB,
-        b.report().get("accepted"), b.pipelineSeconds(), stub.maxInFlight());
+            + " (%s accepted) in %.1f s; max in flight seen %d; stages %s%n", concurrency, calls,
+        countB, b.report().get("accepted"), b.pipelineSeconds(), stub.maxInFlight(),
+        b.report().get("stages"));
     System.out.printf("    sustained %.1f calls/s / (C / latency = %.0f/s) = %.3f (target >="
         + " 0.90)%n", rate, ideal, rate / ideal);
     java.util.Map<String, Object> lat = latencies(b.report());
@@ -119,6 +122,12 @@ final class LlmBench {
     ((java.util.Map<String, java.util.Map<String, Object>>) ((java.util.Map<String, Object>) llm)
         .get("stages")).forEach((k, v) -> out.put(k, v.get("latency_ms_mean")));
     return out;
+  }
+
+  private static List<String> with(List<String> overrides, String... more) {
+    List<String> all = new ArrayList<>(overrides);
+    all.addAll(List.of(more));
+    return all;
   }
 
   private static int countIn(List<Long> sorted, long from, long window) {

@@ -60,7 +60,8 @@ public final class TopUp {
       throw new InputException("command line", "--max-candidates", "must be at least 1");
     }
     Inputs base = Inputs.load(req.recipe(), req.overrides(), target);
-    PipelineOptions options = Job.options(req.beamArgs());
+    PipelineOptions options = Job.options(req.beamArgs(), Job.blockingStages(base.recipe(),
+        Backends.create(base.recipe().backend(), base.recipe().section("llm"))));
     OutputDir out = OutputDir.prepare(req.out(), req.overwrite());
     try {
       Path rounds = out.staging().resolve(ROUNDS);

@@ -47,9 +47,19 @@ public final class StubLlmServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final ThreadLocal<Boolean> counted = ThreadLocal.withInitial(() -> false);
   private final ConcurrentLinkedQueue<String> authHeaders = new ConcurrentLinkedQueue<>();
   private volatile long timeoutSleepMs = 3000;
   private volatile double retryAfterSeconds = 0.2;
+
+  static {
+    // The JDK server writes a response's headers and body separately; without TCP_NODELAY,
+    // Nagle's algorithm holds the body back until the client's delayed ACK (~40 ms on Linux),
+    // which no real LLM endpoint adds. Read once, when the JDK's server classes load.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
 
   private StubLlmServer(long latencyMs) throws IOException {
     this.latencyMs = latencyMs;
@@ -133,10 +143,12 @@ public final class StubLlmServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    counted.set(true);
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
-      arrivals.add(System.nanoTime());
+      long arrived = System.nanoTime();
+      arrivals.add(arrived);
       requests.incrementAndGet();
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       String goog = ex.getRequestHeaders().getFirst("x-goog-api-key");
@@ -170,7 +182,9 @@ public final class StubLlmServer implements AutoCloseable {
         }
       }
       Fault fault = pick(stage, userTexts.size() > 1);
-      sleep(latencyMs);
+      if (fault == Fault.RATE_LIMIT || fault == Fault.SERVER_ERROR) {
+        sleepUntil(arrived + latencyMs * 1_000_000);
+      }
       if (fault == Fault.RATE_LIMIT) {
         send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
             String.valueOf(retryAfterSeconds));
@@ -198,12 +212,14 @@ public final class StubLlmServer implements AutoCloseable {
       }
       long in = body.toString().length() / 4;
       long out = answer.length() / 4 + 1;
+      // The latency is the server's response time: arrival to answer, computing included.
+      sleepUntil(arrived + latencyMs * 1_000_000);
       send(ex, 200, openAi ? openAiBody(answer, truncated, in, out)
           : genBody(answer, truncated, in, out), null);
     } catch (RuntimeException e) {
       send(ex, 500, error(500, "INTERNAL", "stub bug: " + e), null);
     } finally {
-      inFlight.decrementAndGet();
+      finished(ex);
     }
   }
 
@@ -356,8 +372,21 @@ public final class StubLlmServer implements AutoCloseable {
     return sb.toString();
   }
 
-  private static void send(HttpExchange ex, int code, String body, String retryAfter)
+  /**
+   * The request stops counting as in flight once, before its answer is written (a client can
+   * send its next request as soon as it has read this one's answer). A handler runs on one
+   * thread from arrival to answer, so a thread-local flag marks it.
+   */
+  private void finished(HttpExchange ex) {
+    if (counted.get()) {
+      counted.set(false);
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void send(HttpExchange ex, int code, String body, String retryAfter)
       throws IOException {
+    finished(ex);
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("Content-Type", "application/json");
     if (retryAfter != null) {
@@ -373,6 +402,10 @@ public final class StubLlmServer implements AutoCloseable {
     } finally {
       ex.close();
     }
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    sleep((nanoTime - System.nanoTime()) / 1_000_000);
   }
 
   private static void sleep(long ms) {

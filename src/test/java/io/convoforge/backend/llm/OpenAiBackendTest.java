@@ -38,6 +38,8 @@ class OpenAiBackendTest {
     LlmRuns.accounted(first, N);
     int calls = stub.requests();
     assertTrue(calls >= N, "at least one call per element: " + calls);
+    assertTrue(stub.maxInFlight() <= 4, "--max-concurrency 4 holds at the server: "
+        + stub.maxInFlight());
     assertEquals(N, ((Number) first.report().get("accepted")).intValue(),
         () -> String.valueOf(first.report().get("rejected")));
     String out = text(first.out(), "conversations");
