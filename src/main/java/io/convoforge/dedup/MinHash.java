@@ -1,9 +1,7 @@
 package io.convoforge.dedup;
 
-import io.convoforge.util.Seeds;
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +13,8 @@ import java.util.SplittableRandom;
  * 0.9996 at J = 0.8 for the default 20 x 5 (0.5 at J = 0.55).
  */
 public final class MinHash implements Serializable {
-  private static final long PRIME = (1L << 61) - 1;
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
   private final int bands;
   private final int rows;
   private final long seed;
@@ -35,46 +34,111 @@ public final class MinHash implements Serializable {
     return bands;
   }
 
-  /** Sorted distinct hashes of the text's shingles ({@code word} or {@code char} n-grams). */
+  /**
+   * Sorted distinct hashes of the text's shingles ({@code word} or {@code char} n-grams) of the
+   * lower-cased text. Words are the maximal runs of letters, digits and apostrophes; a text
+   * shorter than {@code n} words (characters) is one shingle. One pass over the characters, no
+   * intermediate strings: each word is hashed once and a shingle's hash combines its words'.
+   */
   public static int[] shingles(String text, boolean words, int n) {
-    String t = text.toLowerCase(Locale.ROOT);
-    int[] out;
+    return words ? sortedDistinct(wordShingles(text, n)) : sortedDistinct(charShingles(text, n));
+  }
+
+  private static int[] wordShingles(String t, int n) {
+    long[] words = new long[16];
     int count = 0;
-    if (words) {
-      String[] w = t.split("[^\\p{L}\\p{N}']+");
-      int start = w.length > 0 && w[0].isEmpty() ? 1 : 0;
-      int len = w.length - start;
-      if (len <= 0) {
-        return new int[0];
-      }
-      out = new int[Math.max(1, len - n + 1)];
-      StringBuilder sb = new StringBuilder();
-      for (int i = start; i == start || i + n <= w.length; i++) {
-        sb.setLength(0);
-        for (int j = i; j < Math.min(i + n, w.length); j++) {
-          sb.append(w[j]).append(' ');
+    long h = 0;
+    boolean in = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (Character.isLetterOrDigit(c) || c == '\'' || isOtherNumber(c)) {
+        if (!in) {
+          h = FNV_OFFSET;
+          in = true;
         }
-        out[count++] = (int) Seeds.hash(sb.toString());
-      }
-    } else {
-      String s = t.replaceAll("\\s+", " ").trim();
-      if (s.isEmpty()) {
-        return new int[0];
-      }
-      out = new int[Math.max(1, s.length() - n + 1)];
-      for (int i = 0; i == 0 || i + n <= s.length(); i++) {
-        out[count++] = (int) Seeds.hash(s.substring(i, Math.min(i + n, s.length())));
+        h = (h ^ Character.toLowerCase(c)) * FNV_PRIME;
+      } else if (in) {
+        if (count == words.length) {
+          words = Arrays.copyOf(words, count * 2);
+        }
+        words[count++] = h;
+        in = false;
       }
     }
-    int[] sorted = Arrays.copyOf(out, count);
-    Arrays.sort(sorted);
+    if (in) {
+      if (count == words.length) {
+        words = Arrays.copyOf(words, count + 1);
+      }
+      words[count++] = h;
+    }
+    if (count == 0) {
+      return new int[0];
+    }
+    int shingles = Math.max(1, count - n + 1);
+    int[] out = new int[shingles];
+    for (int i = 0; i < shingles; i++) {
+      long x = 0x9e3779b97f4a7c15L;
+      for (int j = i; j < Math.min(i + n, count); j++) {
+        x = (x ^ words[j]) * FNV_PRIME;
+        x ^= x >>> 29;
+      }
+      out[i] = (int) mix(x);
+    }
+    return out;
+  }
+
+  private static int[] charShingles(String text, int n) {
+    // Lower-cased, whitespace runs collapsed to one space, trimmed.
+    StringBuilder sb = new StringBuilder(text.length());
+    boolean space = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        space = sb.length() > 0;
+      } else {
+        if (space) {
+          sb.append(' ');
+          space = false;
+        }
+        sb.append(Character.toLowerCase(c));
+      }
+    }
+    int len = sb.length();
+    if (len == 0) {
+      return new int[0];
+    }
+    int shingles = Math.max(1, len - n + 1);
+    int[] out = new int[shingles];
+    for (int i = 0; i < shingles; i++) {
+      long x = FNV_OFFSET;
+      for (int j = i; j < Math.min(i + n, len); j++) {
+        x = (x ^ sb.charAt(j)) * FNV_PRIME;
+      }
+      out[i] = (int) mix(x);
+    }
+    return out;
+  }
+
+  private static boolean isOtherNumber(char c) {
+    int type = Character.getType(c);
+    return type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+  }
+
+  private static int[] sortedDistinct(int[] hashes) {
+    Arrays.sort(hashes);
     int k = 0;
-    for (int i = 0; i < sorted.length; i++) {
-      if (i == 0 || sorted[i] != sorted[i - 1]) {
-        sorted[k++] = sorted[i];
+    for (int i = 0; i < hashes.length; i++) {
+      if (i == 0 || hashes[i] != hashes[i - 1]) {
+        hashes[k++] = hashes[i];
       }
     }
-    return Arrays.copyOf(sorted, k);
+    return k == hashes.length ? hashes : Arrays.copyOf(hashes, k);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   private void init() {
@@ -83,8 +147,8 @@ public final class MinHash implements Serializable {
       long[] aa = new long[bands * rows];
       long[] bb = new long[bands * rows];
       for (int i = 0; i < aa.length; i++) {
-        aa[i] = 1 + Math.floorMod(r.nextLong(), PRIME - 1);
-        bb[i] = Math.floorMod(r.nextLong(), PRIME);
+        aa[i] = r.nextLong();
+        bb[i] = r.nextLong();
       }
       b = bb;
       a = aa;
@@ -97,13 +161,14 @@ public final class MinHash implements Serializable {
     int k = bands * rows;
     long[] min = new long[k];
     Arrays.fill(min, Long.MAX_VALUE);
+    long[] aa = a;
+    long[] bb = b;
     for (int s : shingles) {
       long x = s & 0xffffffffL;
       for (int i = 0; i < k; i++) {
-        long h = mulMod(a[i], x) + b[i];
-        if (h >= PRIME) {
-          h -= PRIME;
-        }
+        // Multiply-add-shift (Dietzfelbinger): a 2-independent 32-bit hash of a 32-bit key,
+        // one multiplication instead of a reduction modulo a prime.
+        long h = (aa[i] * x + bb[i]) >>> 32;
         if (h < min[i]) {
           min[i] = h;
         }
@@ -119,18 +184,6 @@ public final class MinHash implements Serializable {
       keys[band] = ((long) band << 56) ^ (h & 0x00ffffffffffffffL);
     }
     return keys;
-  }
-
-  /** (a * x) mod 2^61-1 for x < 2^32, a < 2^61, without overflow. */
-  private static long mulMod(long a, long x) {
-    long lo = (a & 0xffffffffL) * x;
-    long hi = (a >>> 32) * x;
-    // a*x = hi*2^32 + lo; reduce with 2^61 = 1 (mod p)
-    long r = (lo & PRIME) + (lo >>> 61) + ((hi << 32) & PRIME) + (hi >>> 29);
-    while (r >= PRIME) {
-      r -= PRIME;
-    }
-    return r;
   }
 
   /** Exact Jaccard similarity of two sorted distinct hash sets. */

@@ -17,13 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -31,10 +34,11 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -42,7 +46,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Removes near-duplicates, by each method the recipe lists in {@code dedup.methods} in turn:
@@ -111,7 +114,7 @@ public final class Deduplicate extends ConversationStage {
           (int) num(lex, "size", "char".equals(shingle) ? 5 : 3),
           EmbedText.parse(lex.getOrDefault("text", "dialogue")),
           dedup.get("anchors") == null ? null : String.valueOf(dedup.get("anchors")),
-          Boolean.TRUE.equals(embed.get("keep")), (int) num(dedup, "shards", 512), seed);
+          Boolean.TRUE.equals(embed.get("keep")), (int) num(dedup, "shards", 0), seed);
     }
 
     public Settings withMethods(List<String> m) {
@@ -124,6 +127,13 @@ public final class Deduplicate extends ConversationStage {
       return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
           lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
           anchors, keep, shards, seed);
+    }
+
+    /** The same with {@code n} shards (0: chosen by the runner, see {@link #shardsFor}). */
+    public Settings withShards(int n) {
+      return new Settings(methods, semanticThreshold, semanticBands, semanticRows,
+          lexicalThreshold, lexicalBands, lexicalRows, wordShingles, shingleSize, lexicalText,
+          anchors, keepVectors, n, seed);
     }
 
     public Settings withAnchors(String glob) {
@@ -181,12 +191,14 @@ public final class Deduplicate extends ConversationStage {
         anchors = anchors.apply("EmbedAnchors", EmbedConversations.using(ctx)).output();
       }
     }
+    Settings resolved = settings.shards() > 0 ? settings
+        : settings.withShards(shardsFor(input.getPipeline().getOptions()));
     PCollection<Conversation> current = input;
     PCollectionList<Rejected> failures = PCollectionList.empty(input.getPipeline());
     for (String method : settings.methods()) {
       WithFailures.Result<PCollection<Conversation>, Rejected> r = current.apply(
           "semantic".equals(method) ? "Semantic" : "Lexical",
-          new ByMethod(method, settings, anchors));
+          new ByMethod(method, resolved, anchors));
       current = r.output();
       failures = failures.and(r.failures());
     }
@@ -219,6 +231,18 @@ public final class Deduplicate extends ConversationStage {
     }
   }
 
+  /**
+   * Key groups when the recipe sets no {@code dedup.shards}: 512 on a cluster runner (every
+   * slot gets keys, each group a bounded slice); on the DirectRunner, which builds a DoFn
+   * evaluator per key group and copies a key's grouped state for every bundle that touches
+   * it, 8 per core (all of its state is in memory anyway). Measured on 100,000 texts with
+   * {@code bench dedup}.
+   */
+  static int shardsFor(PipelineOptions options) {
+    return "DirectRunner".equals(options.getRunner().getSimpleName())
+        ? 8 * Runtime.getRuntime().availableProcessors() : 512;
+  }
+
   /** Which of {@code shards} groups a key lands in (buckets, and ids for the join). */
   static int shard(long key, int shards) {
     return (int) Math.floorMod(key * 0x9e3779b97f4a7c15L >>> 17, (long) shards);
@@ -226,7 +250,7 @@ public final class Deduplicate extends ConversationStage {
 
   /**
    * One method: sketch, bucket, confirm, join back. Buckets and ids are grouped into {@code
-   * dedup.shards} groups (default 512) rather than one group per bucket or per id: each group
+   * dedup.shards} groups (default {@link #shardsFor}) rather than one group per bucket or per id: each group
    * still holds a bounded slice, and runners that pay per key group (the DirectRunner makes one
    * bundle per group) stay fast.
    */
@@ -245,12 +269,13 @@ public final class Deduplicate extends ConversationStage {
     @Override
     public WithFailures.Result<PCollection<Conversation>, Rejected> expand(
         PCollection<Conversation> input) {
-      KvCoder<Integer, KV<Long, Sketch>> bucketCoder = KvCoder.of(VarIntCoder.of(),
-          KvCoder.of(VarLongCoder.of(), Sketch.SketchCoder.of()));
-      PCollection<KV<Integer, KV<Long, Sketch>>> keyed = input.apply("Sketch",
+      KvCoder<Integer, List<KV<Long, Sketch>>> bucketCoder = KvCoder.of(VarIntCoder.of(),
+          ListCoder.of(KvCoder.of(VarLongCoder.of(), Sketch.SketchCoder.of())));
+      PCollection<KV<Integer, List<KV<Long, Sketch>>>> keyed = input.apply("Sketch",
           ParDo.of(new SketchFn(method, settings, false))).setCoder(bucketCoder);
       if (anchors != null) {
-        PCollection<KV<Integer, KV<Long, Sketch>>> anchorKeys = anchors.apply("SketchAnchors",
+        PCollection<KV<Integer, List<KV<Long, Sketch>>>> anchorKeys = anchors.apply(
+            "SketchAnchors",
             ParDo.of(new SketchFn(method, settings, true))).setCoder(bucketCoder);
         keyed = PCollectionList.of(keyed).and(anchorKeys)
             .apply("WithAnchors", Flatten.pCollections()).setCoder(bucketCoder);
@@ -260,13 +285,20 @@ public final class Deduplicate extends ConversationStage {
           .apply("GroupBuckets", GroupByKey.create())
           .apply("ConfirmPairs", ParDo.of(new BucketFn(method, settings)))
           .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Witness.class)));
-      PCollection<KV<Integer, Conversation>> byId = input
-          .apply("KeyById", WithKeys.of((Conversation c) -> shard(Seeds.hash(c.id()), shards))
-              .withKeyType(TypeDescriptors.integers()))
-          .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(Conversation.class)));
-      TupleTag<Conversation> elements = new TupleTag<>();
-      TupleTag<Witness> drops = new TupleTag<>();
-      PCollectionTuple t = KeyedPCollectionTuple.of(elements, byId).and(drops, witnesses)
+      // Conversations cross the join as their encoded bytes, decoded once afterwards: a
+      // runner that copies grouped state (below) then copies bytes, not whole records.
+      PCollection<KV<Integer, byte[]>> byId = input
+          .apply("KeyById", ParDo.of(new KeyByIdFn(shards)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()));
+      // Witnesses are grouped first, so the join sees one witness element per key. A runner
+      // that keeps grouped state in memory (the DirectRunner) copies a key's whole state -
+      // conversations included - for each input bundle that touches the key; confirming
+      // buckets emits witnesses from hundreds of bundles, which made that copying quadratic.
+      PCollection<KV<Integer, Iterable<Witness>>> grouped = witnesses
+          .apply("GroupWitnesses", GroupByKey.create());
+      TupleTag<byte[]> elements = new TupleTag<>();
+      TupleTag<Iterable<Witness>> drops = new TupleTag<>();
+      PCollectionTuple t = KeyedPCollectionTuple.of(elements, byId).and(drops, grouped)
           .apply("JoinWitnesses", CoGroupByKey.create())
           .apply("Drop", ParDo.of(new DropFn(method, elements, drops))
               .withOutputTags(ConversationFn.OUTPUT, TupleTagList.of(ConversationFn.FAILURES)));
@@ -276,13 +308,21 @@ public final class Deduplicate extends ConversationStage {
     }
   }
 
-  /** The element's sketch, once per band key. */
-  static final class SketchFn extends DoFn<Conversation, KV<Integer, KV<Long, Sketch>>> {
+  /**
+   * The element's sketch, once per band key, keyed by the bucket's shard. In the global window
+   * (batch runs) a bundle's entries are gathered per shard and emitted as lists, at most {@link
+   * #FLUSH_ENTRIES} held at a time: the shuffle then moves a few thousand lists instead of one
+   * record per element and band, which is what the grouping pays per record for.
+   */
+  static final class SketchFn extends DoFn<Conversation, KV<Integer, List<KV<Long, Sketch>>>> {
+    static final int FLUSH_ENTRIES = 50_000;
     private final String method;
     private final Settings s;
     private final boolean anchor;
     private transient HyperplaneLsh hyperplanes;
     private transient MinHash minhash;
+    private transient Map<Integer, List<KV<Long, Sketch>>> pending;
+    private transient int held;
 
     SketchFn(String method, Settings s, boolean anchor) {
       this.method = method;
@@ -290,9 +330,15 @@ public final class Deduplicate extends ConversationStage {
       this.anchor = anchor;
     }
 
+    @StartBundle
+    public void startBundle() {
+      pending = new HashMap<>();
+      held = 0;
+    }
+
     @ProcessElement
-    public void process(@Element Conversation c,
-        OutputReceiver<KV<Integer, KV<Long, Sketch>>> out) {
+    public void process(@Element Conversation c, BoundedWindow window,
+        OutputReceiver<KV<Integer, List<KV<Long, Sketch>>>> out) {
       double score = c.judgement() == null ? 0 : c.judgement().score();
       Sketch sketch;
       long[] keys;
@@ -317,9 +363,27 @@ public final class Deduplicate extends ConversationStage {
         sketch = new Sketch(c.id(), anchor, score, null, sh);
         keys = minhash.keys(sh);
       }
+      boolean global = window instanceof GlobalWindow;
       for (long k : keys) {
-        out.output(KV.of(shard(k, s.shards()), KV.of(k, sketch)));
+        int shard = shard(k, s.shards());
+        if (!global) {
+          out.output(KV.of(shard, List.of(KV.of(k, sketch))));
+          continue;
+        }
+        pending.computeIfAbsent(shard, x -> new ArrayList<>()).add(KV.of(k, sketch));
+        held++;
       }
+      if (held >= FLUSH_ENTRIES) {
+        pending.forEach((shard, list) -> out.output(KV.of(shard, list)));
+        startBundle();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext ctx) {
+      pending.forEach((shard, list) -> ctx.output(KV.of(shard, list),
+          GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      startBundle();
     }
   }
 
@@ -329,7 +393,7 @@ public final class Deduplicate extends ConversationStage {
    * which is its witness (keyed by the dropped id's shard for the join).
    */
   static final class BucketFn
-      extends DoFn<KV<Integer, Iterable<KV<Long, Sketch>>>, KV<Integer, Witness>> {
+      extends DoFn<KV<Integer, Iterable<List<KV<Long, Sketch>>>>, KV<Integer, Witness>> {
     private final Counter buckets = Metrics.counter(BucketFn.class, "buckets_compared");
     private final Counter comparisons = Metrics.counter(BucketFn.class, "comparisons");
     private final String method;
@@ -343,11 +407,13 @@ public final class Deduplicate extends ConversationStage {
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<Long, Sketch>>> group,
+    public void process(@Element KV<Integer, Iterable<List<KV<Long, Sketch>>>> group,
         OutputReceiver<KV<Integer, Witness>> out) {
       Map<Long, List<Sketch>> byBucket = new HashMap<>();
-      for (KV<Long, Sketch> kv : group.getValue()) {
-        byBucket.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(2)).add(kv.getValue());
+      for (List<KV<Long, Sketch>> part : group.getValue()) {
+        for (KV<Long, Sketch> kv : part) {
+          byBucket.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(2)).add(kv.getValue());
+        }
       }
       long n = 0;
       for (List<Sketch> members : byBucket.values()) {
@@ -382,15 +448,29 @@ public final class Deduplicate extends ConversationStage {
     }
   }
 
+  /** Keys an element by its id's join shard, as its encoded bytes. */
+  static final class KeyByIdFn extends DoFn<Conversation, KV<Integer, byte[]>> {
+    private final int shards;
+
+    KeyByIdFn(int shards) {
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(@Element Conversation c, OutputReceiver<KV<Integer, byte[]>> out) {
+      out.output(KV.of(shard(Seeds.hash(c.id()), shards), JsonCoder.encodeBytes(c)));
+    }
+  }
+
   /** Joins an element with its witness, if any: dropped with the witness, or passed on. */
   static final class DropFn extends DoFn<KV<Integer, CoGbkResult>, Conversation> {
     private final Counter semanticDropped = Metrics.counter(DropFn.class, "semantic_dropped");
     private final Counter lexicalDropped = Metrics.counter(DropFn.class, "lexical_dropped");
     private final String method;
-    private final TupleTag<Conversation> elements;
-    private final TupleTag<Witness> drops;
+    private final TupleTag<byte[]> elements;
+    private final TupleTag<Iterable<Witness>> drops;
 
-    DropFn(String method, TupleTag<Conversation> elements, TupleTag<Witness> drops) {
+    DropFn(String method, TupleTag<byte[]> elements, TupleTag<Iterable<Witness>> drops) {
       this.method = method;
       this.elements = elements;
       this.drops = drops;
@@ -399,10 +479,13 @@ public final class Deduplicate extends ConversationStage {
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) {
       Map<String, Witness> best = new HashMap<>();
-      for (Witness w : e.getValue().getAll(drops)) {
-        best.merge(w.droppedId(), w, Witness::better);
+      for (Iterable<Witness> ws : e.getValue().getAll(drops)) {
+        for (Witness w : ws) {
+          best.merge(w.droppedId(), w, Witness::better);
+        }
       }
-      for (Conversation c : e.getValue().getAll(elements)) {
+      for (byte[] bytes : e.getValue().getAll(elements)) {
+        Conversation c = JsonCoder.decodeBytes(bytes, Conversation.class);
         Witness w = best.get(c.id());
         if (w == null) {
           out.get(ConversationFn.OUTPUT).output(c);

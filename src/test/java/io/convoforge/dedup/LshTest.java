@@ -75,4 +75,25 @@ class LshTest {
     assertEquals(1, MinHash.shingles("a b", true, 3).length);
     assertTrue(MinHash.shingles("hello world", false, 5).length > 3);
   }
+
+  @Test
+  void sketchesRoundTripThroughTheirCoderAndEncodeDeterministically() throws Exception {
+    Sketch both = new Sketch("conv-é-1", true, 0.75f, new float[] {0.6f, -0.8f},
+        new int[] {-5, 3, 99});
+    Sketch lexical = new Sketch("c2", false, 1.0, null, new int[] {7});
+    Sketch bare = new Sketch("c3", false, 0, null, null);
+    for (Sketch s : new Sketch[] {both, lexical, bare}) {
+      byte[] bytes = org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(
+          Sketch.SketchCoder.of(), s);
+      Sketch back = org.apache.beam.sdk.util.CoderUtils.decodeFromByteArray(
+          Sketch.SketchCoder.of(), bytes);
+      assertEquals(s.id(), back.id());
+      assertEquals(s.anchor(), back.anchor());
+      assertEquals(s.score(), back.score());
+      assertTrue(Arrays.equals(s.vector(), back.vector()));
+      assertTrue(Arrays.equals(s.shingles(), back.shingles()));
+      assertTrue(Arrays.equals(bytes, org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(
+          Sketch.SketchCoder.of(), back)));
+    }
+  }
 }
