@@ -1,5 +1,6 @@
 package io.convoforge.stages;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -210,5 +211,24 @@ class DeduplicateTest {
       return null;
     });
     p.run();
+  }
+
+  @Test
+  void hyperplaneBandingFollowsTheThresholdAndMissesAtMostOnePairInAThousandThere() {
+    for (double t : new double[] {0.8, 0.9, 0.95, 0.97, 0.99}) {
+      int[] br = Deduplicate.Settings.hyperplaneBanding(t);
+      double p = 1 - Math.acos(t) / Math.PI;
+      double miss = Math.pow(1 - Math.pow(p, br[1]), br[0]);
+      assertTrue(miss <= 1e-3, t + ": " + br[0] + " x " + br[1] + " misses " + miss);
+      assertTrue(br[0] <= 32, "at most 32 bands at " + t);
+      // One more row would need more than 32 bands: the most selective choice.
+      double more = Math.pow(1 - Math.pow(p, br[1] + 1), 32);
+      assertTrue(more > 1e-3, t + ": " + (br[1] + 1) + " rows would also do");
+    }
+    assertArrayEquals(new int[] {29, 10}, Deduplicate.Settings.hyperplaneBanding(0.9));
+    Deduplicate.Settings fixed = Deduplicate.Settings.from(java.util.Map.of("semantic",
+        java.util.Map.of("bands", 24, "rows", 12)), java.util.Map.of(), 7L);
+    assertEquals(24, fixed.semanticBands(), "a recipe's own banding wins");
+    assertEquals(12, fixed.semanticRows());
   }
 }
