@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code generateContent} through Google's Gen AI SDK ({@code com.google.genai:google-genai}):
  * the Gemini API with an API key, or Vertex AI ({@code vertexAI(true)}, project, location,
  * Application Default Credentials). Structured output via {@code responseMimeType:
- * application/json} and {@code responseJsonSchema}; embeddings via {@code embedContent}. The SDK's retries are off (one attempt).
+ * application/json} and {@code responseJsonSchema}; embeddings via {@code embedContent}. The
+ * SDK's retries are off (one attempt): {@link CallLoop} retries.
  */
 final class GenAiClient implements LlmClient {
   private final Client client;

@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * Chat completions through the official {@code com.openai:openai-java} SDK with structured
- * output ({@code response_format: json_schema}), and embeddings ({@code /embeddings}). Works against OpenAI or any compatible server
- * ({@code base_url}). The SDK's own retries are off: {@link LlmGenerator} retries.
+ * output ({@code response_format: json_schema}), and embeddings ({@code /embeddings}). Works
+ * against OpenAI or any compatible server ({@code base_url}). The SDK's own retries are off:
+ * {@link CallLoop} retries.
  */
 final class OpenAiClient implements LlmClient {
   private final OpenAIClient client;
