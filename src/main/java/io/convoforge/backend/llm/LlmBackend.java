@@ -43,16 +43,16 @@ public final class LlmBackend implements GeneratorFactory {
 
   /** Settings = profile ({@code llm.profile} or {@code conf/<provider>.yaml}) + recipe + flags. */
   public static LlmBackend create(String provider, Map<String, Object> recipeLlm) {
-    LlmSettings s = settings(provider, recipeLlm);
+    LlmSettings s = settings(provider, recipeLlm, "--backend " + provider);
     return new LlmBackend(s, Prompts.load(s.promptsDir()));
   }
 
   /**
    * The merged settings of a provider: the profile ({@code llm.profile} or {@code
    * conf/<provider>.yaml}) overridden by {@code recipeLlm}. Also what a remote embedder connects
-   * with.
+   * with. {@code where} names the setting that chose the provider, for error messages.
    */
-  static LlmSettings settings(String provider, Map<String, Object> recipeLlm) {
+  static LlmSettings settings(String provider, Map<String, Object> recipeLlm, String where) {
     Map<String, Object> merged = new LinkedHashMap<>();
     Object profile = recipeLlm.get("profile");
     Path p = Path.of(profile != null ? String.valueOf(profile) : "conf/" + provider + ".yaml");
@@ -64,7 +64,7 @@ public final class LlmBackend implements GeneratorFactory {
     deepMerge(merged, recipeLlm);
     LlmSettings s = new LlmSettings(provider, merged);
     if (VERTEX.equals(provider) && (s.string("project") == null || s.string("location") == null)) {
-      throw new InputException("--backend vertex", null,
+      throw new InputException(where, null,
           "Vertex AI needs llm.project and llm.location (--set llm.project=P"
               + " --set llm.location=us-central1, or conf/vertex.yaml)");
     }

@@ -87,7 +87,7 @@ public final class RemoteEmbedder implements Embedder {
     } else if (embed.get("llm") != null) {
       throw new InputException("recipe", "field embed.llm", "must be a mapping of llm settings");
     }
-    LlmSettings s = LlmBackend.settings(provider, llm);
+    LlmSettings s = LlmBackend.settings(provider, llm, "embed.provider " + provider);
     Map<String, Integer> known = MODELS.get(provider);
     String model = embed.get("model") == null ? defaultModel(provider)
         : String.valueOf(embed.get("model")).trim();
