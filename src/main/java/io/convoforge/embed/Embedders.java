@@ -1,21 +1,34 @@
 package io.convoforge.embed;
 
+import io.convoforge.backend.llm.RemoteEmbedder;
 import io.convoforge.schema.InputException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * Embedding providers by the name a recipe gives in {@code embed.provider} (default {@code
- * local}), each mapping the recipe's {@code embed} section to a factory. A remote provider
- * (OpenAI, Gemini) registers here with one line.
+ * local}), each mapping the recipe's {@code embed} section to a factory. A provider registers
+ * here with one line; the remote ones ({@code openai}, {@code gemini}, {@code vertex}) are {@link
+ * RemoteEmbedder}.
+ *
+ * <p>{@link #create(Map, Map, String)} hands the provider the {@code embed} section plus two
+ * context entries a remote provider connects with: {@link #LLM}, the recipe's {@code llm} section,
+ * and {@link #RUN_ID}, which names the run's shared throttle budget.
  */
 public final class Embedders {
+  /** Context entry: the recipe's {@code llm} section (connection settings, no key). */
+  public static final String LLM = "_llm";
+  /** Context entry: the run id. */
+  public static final String RUN_ID = "_run_id";
+
   private static final Map<String, Function<Map<String, Object>, EmbedderFactory>> PROVIDERS =
       new TreeMap<>();
 
   static {
     register("local", LocalOnnxEmbedder::fromSettings);
+    RemoteEmbedder.registerAll();
   }
 
   private Embedders() {}
@@ -33,5 +46,14 @@ public final class Embedders {
           + provider + "'; expected one of " + PROVIDERS.keySet());
     }
     return f.apply(embedSection);
+  }
+
+  /** {@link #create(Map)} with the run's context: its {@code llm} section and id. */
+  public static EmbedderFactory create(Map<String, Object> embedSection,
+      Map<String, Object> llmSection, String runId) {
+    Map<String, Object> s = new LinkedHashMap<>(embedSection);
+    s.put(LLM, llmSection == null ? Map.of() : llmSection);
+    s.put(RUN_ID, runId);
+    return create(s);
   }
 }

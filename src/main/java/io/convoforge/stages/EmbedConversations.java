@@ -26,7 +26,9 @@ import org.joda.time.Instant;
 /**
  * Embeds each conversation's text (recipe {@code embed.text}: dialogue, user or first_request)
  * with the recipe's embedder ({@code embed.provider}, default the local ONNX model {@code
- * embed.model}) and stores the unit vector in {@code metadata.embedding}.
+ * embed.model}; {@code openai}, {@code gemini} or {@code vertex} call the endpoint of the
+ * recipe's {@code llm} settings, with the LLM stages' throttle and cache) and stores the unit
+ * vector in {@code metadata.embedding}.
  *
  * <p>Batching: elements are buffered per bundle and embedded {@code embed.batch_size} (default
  * 64) at a time, the rest at the end of the bundle. The embedder is opened in {@code @Setup}; the
@@ -51,7 +53,8 @@ public final class EmbedConversations extends ConversationStage {
   public static EmbedConversations using(StageContext ctx) {
     Map<String, Object> s = ctx.recipe().section("embed");
     Object b = s.get("batch_size");
-    return new EmbedConversations(Embedders.create(s), EmbedText.parse(s.get("text")),
+    EmbedderFactory f = Embedders.create(s, ctx.recipe().section("llm"), ctx.runId());
+    return new EmbedConversations(f, EmbedText.parse(s.get("text")),
         b instanceof Number n ? n.intValue() : DEFAULT_BATCH);
   }
 
@@ -98,6 +101,13 @@ public final class EmbedConversations extends ConversationStage {
     @Setup
     public void setup() {
       embedder = factory.open();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (embedder != null) {
+        embedder.close();
+      }
     }
 
     @StartBundle

@@ -43,6 +43,16 @@ public final class LlmBackend implements GeneratorFactory {
 
   /** Settings = profile ({@code llm.profile} or {@code conf/<provider>.yaml}) + recipe + flags. */
   public static LlmBackend create(String provider, Map<String, Object> recipeLlm) {
+    LlmSettings s = settings(provider, recipeLlm, "--backend " + provider);
+    return new LlmBackend(s, Prompts.load(s.promptsDir()));
+  }
+
+  /**
+   * The merged settings of a provider: the profile ({@code llm.profile} or {@code
+   * conf/<provider>.yaml}) overridden by {@code recipeLlm}. Also what a remote embedder connects
+   * with. {@code where} names the setting that chose the provider, for error messages.
+   */
+  static LlmSettings settings(String provider, Map<String, Object> recipeLlm, String where) {
     Map<String, Object> merged = new LinkedHashMap<>();
     Object profile = recipeLlm.get("profile");
     Path p = Path.of(profile != null ? String.valueOf(profile) : "conf/" + provider + ".yaml");
@@ -54,11 +64,11 @@ public final class LlmBackend implements GeneratorFactory {
     deepMerge(merged, recipeLlm);
     LlmSettings s = new LlmSettings(provider, merged);
     if (VERTEX.equals(provider) && (s.string("project") == null || s.string("location") == null)) {
-      throw new InputException("--backend vertex", null,
+      throw new InputException(where, null,
           "Vertex AI needs llm.project and llm.location (--set llm.project=P"
               + " --set llm.location=us-central1, or conf/vertex.yaml)");
     }
-    return new LlmBackend(s, Prompts.load(s.promptsDir()));
+    return s;
   }
 
   LlmSettings settings() {
@@ -80,10 +90,14 @@ public final class LlmBackend implements GeneratorFactory {
   @Override
   public Generator open(StageContext context, String stage) {
     return new LlmGenerator(context, this, new OfflineBackend().open(context, stage),
-        client(), stage);
+        client(settings), stage);
   }
 
-  private LlmClient client() {
+  /**
+   * The SDK client of the settings' provider, opened on the worker: the API key is resolved
+   * here, from the environment or {@code .env}, and never leaves the client.
+   */
+  static LlmClient client(LlmSettings settings) {
     int timeoutMs = (int) Math.round(settings.timeoutSeconds() * 1000);
     switch (settings.provider()) {
       case OPENAI: {
@@ -134,7 +148,7 @@ public final class LlmBackend implements GeneratorFactory {
   }
 
   @SuppressWarnings("unchecked")
-  private static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
+  static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
     for (Map.Entry<String, Object> e : from.entrySet()) {
       Object cur = into.get(e.getKey());
       if (cur instanceof Map && e.getValue() instanceof Map) {

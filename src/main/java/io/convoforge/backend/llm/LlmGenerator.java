@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A {@link Generator} that asks a model. The deterministic offline backend lays down the
@@ -272,70 +271,25 @@ final class LlmGenerator implements Generator {
       }
     }
     LlmSettings s = backend.settings();
-    int shard = backend.shardOf(c.id());
-    Throttle throttle = Throttle.forShard(ctx.runId() + "/" + s.maxRpm() + "/" + s.maxTpm()
-        + "/" + s.maxConcurrency(), shard, s.shards(), s.maxRpm(),
-        s.maxTpm(), s.maxConcurrency());
+    Throttle throttle = Throttle.forRun(ctx.runId(), s, backend.shardOf(c.id()));
     long est = req.promptChars() / 4 + (req.maxTokens() == null ? 1024 : req.maxTokens());
-    String last = null;
-    for (int attempt = 1; attempt <= s.maxAttempts(); attempt++) {
-      long waited;
+    LlmReply reply;
+    try {
+      reply = CallLoop.run(s, throttle, meter, est, () -> client.call(req),
+          r -> r.tokensIn() + r.tokensOut());
+    } catch (LlmException e) {
+      throw new RejectException(e.kind() == LlmException.Kind.PERMANENT ? "llm_error"
+          : "llm_unavailable", req.stage() + ": " + e.getMessage());
+    }
+    meter.tokens(reply, s.price(req.stage(), "input"), s.price(req.stage(), "output"));
+    if (cache != null) {
       try {
-        waited = throttle.acquire(est);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while throttled", e);
-      }
-      meter.throttled(waited);
-      LlmReply reply = null;
-      long backoff = 0;
-      try {
-        meter.calls.inc();
-        long t0 = System.nanoTime();
-        reply = client.call(req);
-        meter.latency.update((System.nanoTime() - t0) / 1_000_000);
-      } catch (LlmException e) {
-        last = e.getMessage();
-        if (e.kind() == LlmException.Kind.PERMANENT) {
-          throw new RejectException("llm_error", req.stage() + ": " + e.getMessage());
-        }
-        if (e.kind() == LlmException.Kind.RATE_LIMITED) {
-          meter.rateLimited.inc();
-          throttle.rateLimited();
-        }
-        backoff = e.retryAfterMillis() >= 0 ? e.retryAfterMillis()
-            : Math.min(60_000, s.backoffMillis() << Math.min(attempt - 1, 10))
-                + ThreadLocalRandom.current().nextLong(1 + s.backoffMillis());
-      } finally {
-        throttle.release(est, reply == null ? 0 : reply.tokensIn() + reply.tokensOut(),
-            reply != null);
-      }
-      if (reply != null) {
-        meter.tokens(reply, s.price(req.stage(), "input"), s.price(req.stage(), "output"));
-        if (cache != null) {
-          try {
-            cache.put(key, reply);
-          } catch (IOException e) {
-            meter.cacheErrors.inc();
-          }
-        }
-        return reply;
-      }
-      if (attempt < s.maxAttempts()) {
-        meter.retries.inc();
-        if (backoff > 0) {
-          try {
-            Thread.sleep(backoff);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted in backoff", e);
-          }
-          meter.throttled(backoff);
-        }
+        cache.put(key, reply);
+      } catch (IOException e) {
+        meter.cacheErrors.inc();
       }
     }
-    throw new RejectException("llm_unavailable", req.stage() + ": gave up after "
-        + s.maxAttempts() + " attempts; last error: " + last);
+    return reply;
   }
 
   private Map<String, String> common(Conversation c) {

@@ -138,13 +138,18 @@ public final class LlmSettings implements Serializable {
   }
 
   /** US dollars per million input/output tokens of the stage's model, from the profile. */
-  @SuppressWarnings("unchecked")
   double price(String stage, String direction) {
+    return priceOf(model(stage), direction);
+  }
+
+  /** US dollars per million input/output tokens of a model, from the profile; 0 if unpriced. */
+  @SuppressWarnings("unchecked")
+  double priceOf(String model, String direction) {
     Object prices = values.get("prices");
     if (!(prices instanceof Map)) {
       return 0;
     }
-    Object m = ((Map<String, Object>) prices).get(model(stage));
+    Object m = ((Map<String, Object>) prices).get(model);
     if (!(m instanceof Map)) {
       return 0;
     }

@@ -15,9 +15,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
 /**
- * Durable content-addressed response cache: one small JSON file per successful call, named by
- * the SHA-256 of the request (provider, base URL, model, parameters, messages, output schema; never
- * the key), under any Beam {@link FileSystems} directory, so a cluster can share it. Written to a
+ * Durable content-addressed response cache: one small JSON file per successful call (or per
+ * embedded text), named by the SHA-256 of the request (provider, base URL, model, parameters,
+ * messages, output schema; never the key), under any Beam {@link FileSystems} directory, so a
+ * cluster can share it. Written to a
  * temporary name and renamed, so a killed run never leaves a half entry; a rerun or a retried
  * bundle reads instead of calling.
  */
@@ -40,13 +41,28 @@ final class ResponseCache {
     return Prompts.sha256(sb.toString());
   }
 
+  /**
+   * The key of one text's embedding: provider, base URL, model, dimensions, task type and the
+   * text. Never the API key.
+   */
+  static String embeddingKey(String provider, String baseUrl, String model, Integer dimensions,
+      String taskType, String text) {
+    return Prompts.sha256("embedding\0" + provider + '\0' + (baseUrl == null ? "" : baseUrl)
+        + '\0' + model + '\0' + dimensions + '\0' + taskType + '\0' + text);
+  }
+
   private ResourceId resource(String key) {
     return FileSystems.matchNewResource(dir + key.substring(0, 2) + "/" + key + ".json", false);
   }
 
   LlmReply get(String key) {
+    return get(key, LlmReply.class);
+  }
+
+  /** The entry under {@code key} read as {@code type}, or null on a miss. */
+  <T> T get(String key, Class<T> type) {
     try (InputStream in = Channels.newInputStream(FileSystems.open(resource(key)))) {
-      return Json.MAPPER.readValue(in.readAllBytes(), LlmReply.class);
+      return Json.MAPPER.readValue(in.readAllBytes(), type);
     } catch (FileNotFoundException | NoSuchFileException e) {
       return null;
     } catch (IOException e) {
@@ -55,7 +71,8 @@ final class ResponseCache {
     }
   }
 
-  void put(String key, LlmReply reply) throws IOException {
+  /** Writes {@code entry} (a JSON-serialisable value, never holding a secret) under the key. */
+  void put(String key, Object reply) throws IOException {
     ResourceId target = resource(key);
     ResourceId tmp = FileSystems.matchNewResource(dir + key.substring(0, 2) + "/." + key + "."
         + UUID.randomUUID() + ".tmp", false);

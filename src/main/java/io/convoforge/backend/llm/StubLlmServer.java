@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.convoforge.model.Json;
+import io.convoforge.util.Seeds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,15 +28,21 @@ import java.util.regex.Pattern;
 /**
  * A local stand-in for an LLM endpoint on 127.0.0.1, speaking OpenAI chat completions ({@code
  * POST /v1/chat/completions}) and Gemini/Vertex {@code generateContent} (any path ending in
- * {@code :generateContent}). It answers each convoforge stage with schema-valid JSON after a
- * fixed latency, and injects faults on request: 429 with Retry-After, 500, a timeout, malformed
- * JSON, schema-breaking JSON, a truncated answer. Used by the tests and {@code bench llm}.
+ * {@code :generateContent}), and their embedding endpoints (OpenAI {@code /embeddings}, Gemini
+ * {@code :batchEmbedContents}, Vertex {@code :predict}) with {@link #vector}s. It answers each
+ * convoforge stage with schema-valid JSON after a fixed latency, and injects faults on request:
+ * 429 with Retry-After, 500, a timeout, malformed JSON, schema-breaking JSON, a truncated answer
+ * (embeddings: the first three, as stage {@link #EMBED}). Used by the tests and {@code bench llm}.
  */
 public final class StubLlmServer implements AutoCloseable {
   /** The faults it can inject. */
   public enum Fault { RATE_LIMIT, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, SCHEMA_BREAKING, LENGTH }
 
   private record Rule(Fault fault, String stage, AtomicInteger remaining, boolean firstAskOnly) {}
+
+  /** The stage name of embedding requests, and the dimension of the stub's vectors. */
+  public static final String EMBED = "embed";
+  public static final int EMBED_DIM = 16;
 
   private static final Pattern STEPS = Pattern.compile("in this order: (.+)");
   private static final Pattern TURNS = Pattern.compile("Answer with exactly (\\d+) turns");
@@ -49,6 +58,8 @@ public final class StubLlmServer implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final ThreadLocal<Boolean> counted = ThreadLocal.withInitial(() -> false);
   private final ConcurrentLinkedQueue<String> authHeaders = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger embeddedTexts = new AtomicInteger();
+  private final Set<String> paths = ConcurrentHashMap.newKeySet();
   private volatile long timeoutSleepMs = 3000;
   private volatile double retryAfterSeconds = 0.2;
 
@@ -123,6 +134,16 @@ public final class StubLlmServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** Texts embedded (successful embedding requests only). */
+  public int embeddedTexts() {
+    return embeddedTexts.get();
+  }
+
+  /** Every request path seen. */
+  public Set<String> paths() {
+    return Set.copyOf(paths);
+  }
+
   /** Arrival times (System.nanoTime) of every request. */
   public List<Long> arrivals() {
     return List.copyOf(arrivals);
@@ -154,6 +175,13 @@ public final class StubLlmServer implements AutoCloseable {
       String goog = ex.getRequestHeaders().getFirst("x-goog-api-key");
       authHeaders.add(String.valueOf(auth) + "|" + goog);
       JsonNode body = Json.MAPPER.readTree(ex.getRequestBody().readAllBytes());
+      String path = ex.getRequestURI().getPath();
+      paths.add(path);
+      if (path.endsWith("/embeddings") || path.endsWith(":batchEmbedContents")
+          || path.endsWith(":predict") || path.endsWith(":embedContent")) {
+        embed(ex, path, body, arrived);
+        return;
+      }
       boolean openAi = ex.getRequestURI().getPath().endsWith("/chat/completions");
       boolean gen = ex.getRequestURI().getPath().endsWith(":generateContent");
       if (!openAi && !gen) {
@@ -221,6 +249,99 @@ public final class StubLlmServer implements AutoCloseable {
     } finally {
       finished(ex);
     }
+  }
+
+  /**
+   * Stage {@code embed}: OpenAI {@code /embeddings}, Gemini API {@code :batchEmbedContents},
+   * Vertex AI {@code :predict} or {@code :embedContent}, with {@link #vector} for each text.
+   */
+  private void embed(HttpExchange ex, String path, JsonNode body, long arrived)
+      throws IOException {
+    byStage.computeIfAbsent(EMBED, k -> new AtomicInteger()).incrementAndGet();
+    List<String> texts = new java.util.ArrayList<>();
+    JsonNode dims;
+    if (path.endsWith("/embeddings")) {
+      if (body.path("input").isTextual()) {
+        texts.add(body.path("input").asText());
+      } else {
+        body.path("input").forEach(t -> texts.add(t.asText()));
+      }
+      dims = body.path("dimensions");
+    } else if (path.endsWith(":batchEmbedContents")) {
+      body.path("requests").forEach(r -> texts.add(text(r.path("content").path("parts"))));
+      dims = body.path("requests").path(0).path("outputDimensionality");
+    } else if (path.endsWith(":predict")) {
+      body.path("instances").forEach(i -> texts.add(i.path("content").asText()));
+      dims = body.path("parameters").path("outputDimensionality");
+    } else {
+      texts.add(text(body.path("content").path("parts")));
+      dims = body.path("embedContentConfig").path("outputDimensionality");
+    }
+    int n = dims.isNumber() ? dims.asInt() : EMBED_DIM;
+    Fault fault = pick(EMBED, false);
+    sleepUntil(arrived + latencyMs * 1_000_000);
+    if (fault == Fault.RATE_LIMIT) {
+      send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
+          String.valueOf(retryAfterSeconds));
+      return;
+    }
+    if (fault == Fault.SERVER_ERROR) {
+      send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
+      return;
+    }
+    if (fault == Fault.TIMEOUT) {
+      sleep(timeoutSleepMs);
+    }
+    embeddedTexts.addAndGet(texts.size());
+    ObjectNode r = Json.MAPPER.createObjectNode();
+    long tokens = 0;
+    ArrayNode list;
+    if (path.endsWith("/embeddings")) {
+      r.put("object", "list").put("model", body.path("model").asText("stub"));
+      list = r.putArray("data");
+    } else if (path.endsWith(":batchEmbedContents")) {
+      list = r.putArray("embeddings");
+    } else if (path.endsWith(":predict")) {
+      list = r.putArray("predictions");
+    } else {
+      list = Json.MAPPER.createArrayNode();
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      ArrayNode values = Json.MAPPER.createArrayNode();
+      for (float f : vector(texts.get(i), n)) {
+        values.add(f);
+      }
+      long t = texts.get(i).length() / 4 + 1;
+      tokens += t;
+      if (path.endsWith("/embeddings")) {
+        list.addObject().put("object", "embedding").put("index", i).set("embedding", values);
+      } else if (path.endsWith(":predict")) {
+        ObjectNode e = list.addObject().putObject("embeddings");
+        e.set("values", values);
+        e.putObject("statistics").put("token_count", t).put("truncated", false);
+      } else if (path.endsWith(":batchEmbedContents")) {
+        list.addObject().set("values", values);
+      } else {
+        r.putObject("embedding").set("values", values);
+      }
+    }
+    if (path.endsWith("/embeddings")) {
+      r.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+    }
+    send(ex, 200, r.toString(), null);
+  }
+
+  /**
+   * The stub's embedding of a text: {@code n} floats seeded by the text's hash, not unit length
+   * (clients normalise), identical for identical texts.
+   */
+  public static float[] vector(String text, int n) {
+    SplittableRandom rnd = new SplittableRandom(Seeds.hash(text));
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (3 * (rnd.nextDouble() * 2 - 1));
+    }
+    return v;
   }
 
   private Fault pick(String stage, boolean reAsk) {

@@ -30,6 +30,15 @@ final class Throttle {
     this.limit = this.maxInFlight;
   }
 
+  /**
+   * The throttle of one shard of a run's budget for a provider's settings: the LLM stages and
+   * the {@code embed} stage of a run share it when they use the same provider and limits.
+   */
+  static Throttle forRun(String runId, LlmSettings s, int shard) {
+    return forShard(runId + "/" + s.provider() + "/" + s.maxRpm() + "/" + s.maxTpm() + "/"
+        + s.maxConcurrency(), shard, s.shards(), s.maxRpm(), s.maxTpm(), s.maxConcurrency());
+  }
+
   /** The throttle of one shard of one run's budget. */
   static Throttle forShard(String budgetId, int shard, int shards, double rpm, double tpm,
       int concurrency) {
