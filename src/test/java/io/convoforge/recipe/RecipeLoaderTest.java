@@ -26,6 +26,17 @@ class RecipeLoaderTest {
   }
 
   @Test
+  void remoteEmbeddingSettingsAreRecipeKeys() {
+    Recipe r = RecipeLoader.load(TestSupport.CRM, List.of("embed.provider=gemini",
+        "embed.model=gemini-embedding-001", "embed.dimensions=256",
+        "embed.task_type=SEMANTIC_SIMILARITY", "embed.llm={base_url: 'http://127.0.0.1:9/'}"));
+    assertEquals(256, r.section("embed").get("dimensions"));
+    InputException e = assertThrows(InputException.class, () -> RecipeLoader.load(
+        TestSupport.CRM, List.of("embed.dimension=256")));
+    assertTrue(e.getMessage().contains("dimension"), e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsRefusedWithItsField() {
     Path f = TestSupport.write(dir, "r.yaml", "name: x\nschema: s.json\ntunrs: {min: 3}\n");
     InputException e = assertThrows(InputException.class,
