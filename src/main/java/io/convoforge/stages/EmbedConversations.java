@@ -80,10 +80,24 @@ public final class EmbedConversations extends ConversationStage {
     return WithFailures.Result.of(t, ConversationFn.OUTPUT, ConversationFn.FAILURES);
   }
 
+  /** Metric (of {@code EmbedFn}): wall-clock ms at which each batch started. */
+  public static final String BATCH_START_EPOCH_MS = "batch_start_epoch_ms";
+  /** Metric (of {@code EmbedFn}): wall-clock ms at which each batch ended. */
+  public static final String BATCH_END_EPOCH_MS = "batch_end_epoch_ms";
+
+  /** The class the embed stage's metrics are reported under. */
+  public static Class<?> metricsNamespace() {
+    return EmbedFn.class;
+  }
+
   /** Buffers a bundle's elements and embeds them a batch at a time. */
   static final class EmbedFn extends DoFn<Conversation, Conversation> {
     private final Counter embedded = Metrics.counter(EmbedFn.class, "embedded");
     private final Distribution batchMillis = Metrics.distribution(EmbedFn.class, "batch_millis");
+    /** Wall-clock start and end of every batch: min of one to max of the other is the span. */
+    private final Distribution batchStart =
+        Metrics.distribution(EmbedFn.class, BATCH_START_EPOCH_MS);
+    private final Distribution batchEnd = Metrics.distribution(EmbedFn.class, BATCH_END_EPOCH_MS);
     private final EmbedderFactory factory;
     private final EmbedText text;
     private final int batchSize;
@@ -142,8 +156,10 @@ public final class EmbedConversations extends ConversationStage {
         texts.add(text.of(p.c()));
       }
       long start = System.nanoTime();
+      batchStart.update(System.currentTimeMillis());
       List<float[]> vectors = embedder.embed(texts);
       batchMillis.update((System.nanoTime() - start) / 1_000_000);
+      batchEnd.update(System.currentTimeMillis());
       List<Pending> done = new ArrayList<>(buffer.size());
       for (int i = 0; i < buffer.size(); i++) {
         Pending p = buffer.get(i);
