@@ -38,12 +38,23 @@ class ArtifactSchemasTest {
   @Test
   void conversationsRejectedAndReportConform() throws Exception {
     // Three-step workflows cannot fit in 3 turns: some rejections to check as well.
-    Path out = Job.run(new Job.Request(TestSupport.CRM, List.of("turns.min=2", "turns.max=3"), 40,
-        tmp.resolve("o"), false, List.of())).out();
+    // embed.keep: the vectors stay in the output, so metadata.embedding is checked too.
+    Path out = Job.run(new Job.Request(TestSupport.CRM, List.of("turns.min=2", "turns.max=3",
+        "embed.keep=true"), 40, tmp.resolve("o"), false, List.of())).out();
     Schema conv = schema("conversation.schema.json");
-    for (String line : TestSupport.lines(out, "conversations*.jsonl")) {
-      assertEquals(List.of(), JsonSchemas.violations(conv, Json.MAPPER.readTree(line)));
+    List<String> conversations = TestSupport.lines(out, "conversations*.jsonl");
+    for (String line : conversations) {
+      JsonNode c = Json.MAPPER.readTree(line);
+      assertEquals(List.of(), JsonSchemas.violations(conv, c));
+      org.junit.jupiter.api.Assertions.assertTrue(c.path("metadata").path("embedding").size() > 0,
+          "embed.keep keeps the vector");
     }
+    com.fasterxml.jackson.databind.node.ObjectNode broken =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(conversations.get(0));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("metadata"))
+        .putArray("embedding").add("not a number");
+    org.junit.jupiter.api.Assertions.assertFalse(
+        JsonSchemas.violations(conv, broken).isEmpty(), "the schema describes the vector");
     Schema rej = schema("rejected.schema.json");
     List<String> rejected = TestSupport.lines(out, "rejected*.jsonl");
     org.junit.jupiter.api.Assertions.assertFalse(rejected.isEmpty());
