@@ -210,20 +210,8 @@ public final class StubLlmServer implements AutoCloseable {
         }
       }
       Fault fault = pick(stage, userTexts.size() > 1);
-      if (fault == Fault.RATE_LIMIT || fault == Fault.SERVER_ERROR) {
-        sleepUntil(arrived + latencyMs * 1_000_000);
-      }
-      if (fault == Fault.RATE_LIMIT) {
-        send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
-            String.valueOf(retryAfterSeconds));
+      if (answeredWithFault(ex, fault, arrived)) {
         return;
-      }
-      if (fault == Fault.SERVER_ERROR) {
-        send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
-        return;
-      }
-      if (fault == Fault.TIMEOUT) {
-        sleep(timeoutSleepMs);
       }
       String answer;
       boolean truncated = false;
@@ -249,6 +237,28 @@ public final class StubLlmServer implements AutoCloseable {
     } finally {
       finished(ex);
     }
+  }
+
+  /**
+   * The faults every endpoint shares: a 429 with Retry-After or a 500, answered at the stub's
+   * latency (true: the exchange is done), or a timeout, which only delays the answer.
+   */
+  private boolean answeredWithFault(HttpExchange ex, Fault fault, long arrived)
+      throws IOException {
+    if (fault == Fault.RATE_LIMIT || fault == Fault.SERVER_ERROR) {
+      sleepUntil(arrived + latencyMs * 1_000_000);
+      if (fault == Fault.RATE_LIMIT) {
+        send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
+            String.valueOf(retryAfterSeconds));
+      } else {
+        send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
+      }
+      return true;
+    }
+    if (fault == Fault.TIMEOUT) {
+      sleep(timeoutSleepMs);
+    }
+    return false;
   }
 
   /**
@@ -279,19 +289,10 @@ public final class StubLlmServer implements AutoCloseable {
     }
     int n = dims.isNumber() ? dims.asInt() : EMBED_DIM;
     Fault fault = pick(EMBED, false);
+    if (answeredWithFault(ex, fault, arrived)) {
+      return;
+    }
     sleepUntil(arrived + latencyMs * 1_000_000);
-    if (fault == Fault.RATE_LIMIT) {
-      send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
-          String.valueOf(retryAfterSeconds));
-      return;
-    }
-    if (fault == Fault.SERVER_ERROR) {
-      send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
-      return;
-    }
-    if (fault == Fault.TIMEOUT) {
-      sleep(timeoutSleepMs);
-    }
     embeddedTexts.addAndGet(texts.size());
     ObjectNode r = Json.MAPPER.createObjectNode();
     long tokens = 0;
