@@ -6,6 +6,7 @@ import io.convoforge.model.Json;
 import io.convoforge.schema.InputException;
 import io.convoforge.stages.SampleTasks;
 import io.convoforge.stages.StageContext;
+import io.convoforge.stages.StageRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -171,18 +172,14 @@ public final class Job {
     if (backend.batching() == null) {
       return 0;
     }
-    return (int) recipe.stages().stream().filter(BACKEND_STAGES::contains).count();
+    return (int) recipe.stages().stream().filter(StageRegistry::callsBackend).count();
   }
-
-  /** The stages that call the generation backend. */
-  private static final java.util.Set<String> BACKEND_STAGES =
-      java.util.Set.of("plan", "args", "utterances", "judge");
 
   /**
    * Key shards after sampling: on the DirectRunner a few large bundles (it pays per bundle); on
    * other runners enough keys for every slot.
    */
-  static int shards(PipelineOptions options) {
+  public static int shards(PipelineOptions options) {
     if ("DirectRunner".equals(options.getRunner().getSimpleName())) {
       return 2 * Runtime.getRuntime().availableProcessors();
     }

@@ -34,6 +34,14 @@ public final class StageRegistry {
     STAGES.put(name, factory);
   }
 
+  /** Whether the named stage calls the generation backend (plan, args, utterances, judge). */
+  public static boolean callsBackend(String name) {
+    return BACKEND_STAGES.contains(name);
+  }
+
+  private static final Set<String> BACKEND_STAGES = Set.of(PlanWorkflows.STAGE,
+      SynthesizeArguments.STAGE, WriteUtterances.STAGE, JudgeConversations.STAGE);
+
   public static synchronized boolean has(String name) {
     return SampleTasks.STAGE.equals(name) || STAGES.containsKey(name);
   }
