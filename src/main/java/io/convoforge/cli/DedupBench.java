@@ -178,16 +178,11 @@ final class DedupBench {
       bareModel.embedAll(texts.subList(i, Math.min(i + batch, texts.size())));
     }
     double bare = texts.size() / ((System.nanoTime() - t) / 1e9);
-    // The stage's input arrives as in a run: the sample shards (2 x cores on the DirectRunner),
-    // each a bundle of its share of the conversations.
-    int shards = 2 * Runtime.getRuntime().availableProcessors();
+    // The stage's input arrives as in a run: the sample shards, each a bundle of its share.
     List<String> lines = plain.stream().map(Json::write).toList();
-    List<Integer> shardIds = new ArrayList<>();
-    for (int i = 0; i < shards; i++) {
-      shardIds.add(i);
-    }
     Pipeline p = Pipeline.create(Job.options(beamArgs));
-    p.apply(Create.of(shardIds).withCoder(VarIntCoder.of()))
+    int shards = Job.shards(p.getOptions());
+    p.apply(shardIds(shards))
         .apply("Shard", ParDo.of(new ShardFn(lines, shards)))
         .setCoder(JsonCoder.of(Conversation.class))
         .apply(EmbedConversations.with(LocalOnnxEmbedder.fromSettings(Map.of("model", model)),
@@ -215,6 +210,15 @@ final class DedupBench {
       return d.getAttempted();
     }
     throw new IllegalStateException("the embed stage reported no " + name);
+  }
+
+  /** The shard numbers 0..shards-1, the bench pipelines' source. */
+  private static Create.Values<Integer> shardIds(int shards) {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      ids.add(i);
+    }
+    return Create.of(ids).withCoder(VarIntCoder.of());
   }
 
   /** Emits the conversations of one shard (every {@code shards}-th, from {@code shard}). */
@@ -246,14 +250,10 @@ final class DedupBench {
         Map.of(), 7L);
     // As many source shards as the run uses on this runner: few large bundles on the
     // DirectRunner, which copies a key's grouped state once per input bundle.
-    int shards = 2 * Runtime.getRuntime().availableProcessors();
-    List<Integer> shardIds = new ArrayList<>();
-    for (int i = 0; i < shards; i++) {
-      shardIds.add(i);
-    }
     Pipeline p = Pipeline.create(Job.options(beamArgs));
+    int shards = Job.shards(p.getOptions());
     PCollection<Conversation> texts = p
-        .apply(Create.of(shardIds).withCoder(VarIntCoder.of()))
+        .apply(shardIds(shards))
         .apply("Synthesize", ParDo.of(new SynthesizeFn(n, shards)))
         .setCoder(JsonCoder.of(Conversation.class));
     texts.apply(Deduplicate.using(null, s)).failures().apply("CountDropped", Count.globally())

@@ -40,6 +40,24 @@ public final class Json {
     }
   }
 
+  /** UTF-8 JSON of {@code value}, as {@link JsonCoder} encodes it (for records carried as bytes). */
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The inverse of {@link #bytes}. */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static JsonNode tree(Object value) {
     return MAPPER.valueToTree(value);
   }

@@ -3,7 +3,6 @@ package io.convoforge.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 
@@ -32,24 +31,6 @@ public final class JsonCoder<T> extends CustomCoder<T> {
   @Override
   public T decode(InputStream in) throws IOException {
     return Json.MAPPER.readValue(BYTES.decode(in), type);
-  }
-
-  /** The bytes this coder wraps for {@code value} (for carrying records as opaque bytes). */
-  public static byte[] encodeBytes(Object value) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName(), e);
-    }
-  }
-
-  /** The inverse of {@link #encodeBytes}. */
-  public static <T> T decodeBytes(byte[] bytes, Class<T> type) {
-    try {
-      return Json.MAPPER.readValue(bytes, type);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot decode a " + type.getSimpleName(), e);
-    }
   }
 
   @Override

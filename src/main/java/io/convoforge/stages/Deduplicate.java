@@ -363,6 +363,10 @@ public final class Deduplicate extends ConversationStage {
 
     @StartBundle
     public void startBundle() {
+      reset();
+    }
+
+    private void reset() {
       pending = new HashMap<>();
       held = 0;
     }
@@ -406,7 +410,7 @@ public final class Deduplicate extends ConversationStage {
       }
       if (held >= FLUSH_ENTRIES) {
         pending.forEach((shard, list) -> out.output(KV.of(shard, list)));
-        startBundle();
+        reset();
       }
     }
 
@@ -414,7 +418,7 @@ public final class Deduplicate extends ConversationStage {
     public void finishBundle(FinishBundleContext ctx) {
       pending.forEach((shard, list) -> ctx.output(KV.of(shard, list),
           GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
-      startBundle();
+      reset();
     }
   }
 
@@ -489,7 +493,7 @@ public final class Deduplicate extends ConversationStage {
 
     @ProcessElement
     public void process(@Element Conversation c, OutputReceiver<KV<Integer, byte[]>> out) {
-      out.output(KV.of(shard(Seeds.hash(c.id()), shards), JsonCoder.encodeBytes(c)));
+      out.output(KV.of(shard(Seeds.hash(c.id()), shards), Json.bytes(c)));
     }
   }
 
@@ -516,7 +520,7 @@ public final class Deduplicate extends ConversationStage {
         }
       }
       for (byte[] bytes : e.getValue().getAll(elements)) {
-        Conversation c = JsonCoder.decodeBytes(bytes, Conversation.class);
+        Conversation c = Json.read(bytes, Conversation.class);
         Witness w = best.get(c.id());
         if (w == null) {
           out.get(ConversationFn.OUTPUT).output(c);
