@@ -1,10 +1,10 @@
 package io.convoforge;
 
-import io.convoforge.backend.Backends;
-import io.convoforge.model.Conversation;
-import io.convoforge.model.Json;
-import io.convoforge.pipeline.Inputs;
-import io.convoforge.stages.StageContext;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.run.Inputs;
+import io.convoforge.family.tooluse.ToolUseContext;
+import io.convoforge.family.tooluse.ToolUseRun;
+import io.convoforge.family.tooluse.model.Conversation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,10 +25,12 @@ public final class TestSupport {
     return Inputs.load(recipe, List.of(overrides), count);
   }
 
-  public static StageContext context(Inputs in) {
-    return new StageContext(in.recipe(), in.schema(), in.tasks(), in.phrases(),
-        Backends.create(in.recipe().backend(), in.recipe().section("llm")), in.runId(),
-        in.seed());
+  public static ToolUseContext context(Inputs in) {
+    return ToolUseRun.of(in).context(in.context());
+  }
+
+  public static ToolUseRun run(Inputs in) {
+    return ToolUseRun.of(in);
   }
 
   /** Every line of every file matching glob in dir, parsed, sorted by id. */

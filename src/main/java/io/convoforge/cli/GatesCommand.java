@@ -1,12 +1,14 @@
 package io.convoforge.cli;
 
-import io.convoforge.model.Json;
-import io.convoforge.pipeline.Inputs;
-import io.convoforge.verify.DatasetDir;
-import io.convoforge.verify.Gates;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.run.DatasetDir;
+import io.convoforge.core.run.Gates;
+import io.convoforge.core.run.Inputs;
+import io.convoforge.core.run.Job;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +18,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "gates",
     mixinStandardHelpOptions = true,
-    description = "Checks a produced dataset against the recipe's quality gates (count, valid"
-        + " JSON, turns, success ratio, task distribution, execution on replay, empty responses,"
-        + " judge pass rate); prints a table; exits 1 naming each failed gate.")
+    description = "Checks a produced dataset against the recipe's quality gates (the core ones:"
+        + " count, valid JSON, turns, judge pass rate, near-duplicates; and the family's, such"
+        + " as a tool-use replay in the sandbox); prints a table; exits 1 naming each failed"
+        + " gate.")
 public final class GatesCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR")
   Path dir;
@@ -36,7 +39,9 @@ public final class GatesCommand implements Callable<Integer> {
   public Integer call() {
     DatasetDir.conversationFiles(dir);
     Inputs inputs = DatasetDir.inputs(dir, recipe, sets);
-    Gates.Verdict v = Gates.evaluate(dir, inputs);
+    DatasetDir.Records accepted = DatasetDir.records(dir, inputs.family().codec());
+    Gates.Verdict v = Gates.evaluate(inputs, accepted,
+        Job.report(inputs, dir, accepted, Map.of()));
     if (json) {
       System.out.println(Json.write(v.toMap()));
     } else {

@@ -1,14 +1,17 @@
 package io.convoforge.cli;
 
-import io.convoforge.pipeline.Job;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.family.Families;
+import io.convoforge.core.family.RecipeFamily;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.run.Job;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code convoforge} command line. Exit codes: 0 success, 1 a failed run or a failed check,
+ * The {@code convoforge} command line: the core commands, and those every recipe family on the
+ * class path adds ({@code tools}, {@code repair}, {@code eval} of tool-use...). Exit codes: 0 success, 1 a failed run or a failed check,
  * 2 bad input or usage. Errors are one paragraph naming the file and the field; a stack trace is
  * printed only with {@code CONVOFORGE_DEBUG=1}.
  */
@@ -20,11 +23,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ValidateCommand.class,
-      ToolsCommand.class,
-      BenchCommand.class,
       GatesCommand.class,
-      RepairCommand.class,
-      EvalCommand.class,
+      StatsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
@@ -44,11 +44,17 @@ public final class Main implements Callable<Integer> {
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    for (RecipeFamily f : Families.all().values()) {
+      for (Object command : f.commands()) {
+        cl.addSubcommand(command);
+      }
+    }
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
     return cl.execute(args);
   }
 
-  static int handle(Exception e, PrintWriter err) {
+  /** Prints an error as one paragraph (a stack trace only with CONVOFORGE_DEBUG) and its exit code. */
+  public static int handle(Exception e, PrintWriter err) {
     if (System.getenv("CONVOFORGE_DEBUG") != null) {
       e.printStackTrace(err);
     }

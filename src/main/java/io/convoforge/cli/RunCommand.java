@@ -1,6 +1,11 @@
 package io.convoforge.cli;
 
-import io.convoforge.pipeline.Job;
+import io.convoforge.core.family.Families;
+import io.convoforge.core.family.RecipeFamily;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.recipe.RecipeLoader;
+import io.convoforge.core.run.Job;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -80,6 +85,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Candidate budget of --accepted: at most M elements sampled (default 5 x N).")
   Integer maxCandidates;
 
+  @Option(names = "--trial",
+      description = "A small run of the recipe (its family says how small) that prints the"
+          + " funnel and the pass rate of every judge criterion and rejection reason.")
+  boolean trial;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -115,26 +125,37 @@ public final class RunCommand implements Callable<Integer> {
     }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
-        throw new io.convoforge.schema.InputException("command line", null,
+        throw new io.convoforge.core.input.InputException("command line", null,
             "unexpected argument '" + a + "'; Beam flags are written --name=value");
       }
     }
-    Path target = out != null ? out : Path.of("runs", recipeName() + "-"
+    if (trial) {
+      RecipeFamily family = Families.of(RecipeLoader.load(recipe, overrides, Families::of).kind(),
+          recipe.toString());
+      List<String> withTrial = new ArrayList<>(family.trialOverrides());
+      withTrial.addAll(overrides);
+      overrides = withTrial;
+    }
+    Path target = out != null ? out : Path.of("runs", recipeName() + (trial ? "-trial-" : "-")
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Job.Result r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite,
         beamArgs, accepted, maxCandidates));
     Map<String, Object> rep = r.report();
     System.out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s %s%n  %.1f s in the"
-            + " pipeline (%s conversations/s); report: %s%n",
+            + " pipeline (%s sampled/s); report: %s%n",
         r.out(), rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
         rep.get("rejected"), r.pipelineSeconds(),
-        ((Map<?, ?>) rep.get("timing")).get("conversations_per_second"),
+        ((Map<?, ?>) rep.get("timing")).get("sampled_per_second"),
         r.out().resolve("report.json"));
     if (rep.get("top_up") instanceof Map<?, ?> t) {
       System.out.printf("  --accepted %s: %s accepted from %s candidates in %d rounds%s%n",
           t.get("target"), t.get("accepted"), t.get("candidates_used"),
           ((List<?>) t.get("rounds")).size(), Boolean.TRUE.equals(t.get("budget_exhausted"))
               ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
+    }
+    if (trial) {
+      System.out.println();
+      StatsCommand.print(Json.tree(rep), System.out);
     }
     return 0;
   }

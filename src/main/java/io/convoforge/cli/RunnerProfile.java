@@ -2,8 +2,8 @@ package io.convoforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.convoforge.schema.InputException;
-import io.convoforge.schema.SchemaLoader;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.InputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ final class RunnerProfile {
   private RunnerProfile() {}
 
   static List<String> merge(Path profile, List<String> beamArgs) {
-    String text = SchemaLoader.readFile(profile);
+    String text = InputFiles.read(profile);
     Map<?, ?> m;
     try {
       Object parsed = new ObjectMapper(new YAMLFactory()).readValue(text, Object.class);

@@ -1,8 +1,6 @@
 package io.convoforge.cli;
 
-import io.convoforge.backend.Backends;
-import io.convoforge.pipeline.Inputs;
-import io.convoforge.schema.Tools;
+import io.convoforge.core.run.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +28,9 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Inputs in = Inputs.load(recipe, sets, count);
-    Backends.create(in.recipe().backend(), in.recipe().section("llm"));
-    System.out.printf("OK %s: %d tables, %d tools, %d tasks, %d strata, %d elements planned,"
-            + " stages %s%n",
-        in.recipe().name(), in.schema().tables().size(), Tools.derive(in.schema()).size(),
-        in.tasks().size(), in.strata().size(), in.sampleCount(), in.recipe().stages());
+    System.out.printf("OK %s (%s): %s; stages %s; backend %s%n", in.recipe().name(),
+        in.recipe().kind(), in.run().describe(), in.recipe().stages(),
+        in.context().backend().name());
     return 0;
   }
 }

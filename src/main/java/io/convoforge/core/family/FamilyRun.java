@@ -1,0 +1,71 @@
+package io.convoforge.core.family;
+
+import io.convoforge.core.llm.Prompts;
+import io.convoforge.core.model.Record;
+import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.stages.Judging;
+import io.convoforge.core.stages.StageResult;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * A family's checked inputs for one run (what {@link RecipeFamily#prepare} returns), and the
+ * parts of the run it supplies: the source, its stages by name, its share of the judge, the
+ * report sections and gates it adds, and optional extra sinks.
+ */
+public interface FamilyRun {
+  /** The family this run belongs to (its codec reads and writes the records). */
+  RecipeFamily family();
+
+  Recipe recipe();
+
+  /** One line on the checked inputs, printed by {@code validate} ("4 tables, 16 tasks..."). */
+  String describe();
+
+  /** The contents of every input file, so that the run id names the inputs, not their paths. */
+  String fingerprint();
+
+  /** The name of the source stage, which every recipe of the family lists first. */
+  String sourceStage();
+
+  /**
+   * The source stage (the first of the recipe's stages): makes the run's first records, with
+   * deterministic ids, spread over {@code shards} (the parallelism downstream of it).
+   */
+  PTransform<PBegin, ? extends PCollection<? extends Record<?>>> source(RunContext ctx,
+      int shards);
+
+  /** The family's own stages by the name recipes give them (besides the source). */
+  Map<String, StageFactory> stages();
+
+  /** The family's part in the core judge and filter, for the run {@code ctx}. */
+  Judging<?> judging(RunContext ctx);
+
+  /** The family's prompt templates for LLM backends ({@code transforms/<kind>/<stage>/}). */
+  Prompts prompts();
+
+  /** The slice key {@code select.per} defaults to ({@code overall}: no grouping). */
+  String defaultSelectPer();
+
+  /** Accepted records the count gate expects when the recipe sets none; null: no count gate. */
+  Long expectedCount();
+
+  /**
+   * Report sections of the family (merged into report.json) from the accepted records and the
+   * core report built so far.
+   */
+  Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> coreReport);
+
+  /** The family's gates, given the accepted records, the report and the recipe's gates section. */
+  List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
+      Map<String, Object> config);
+
+  /**
+   * Extra outputs of the family beside the accepted and rejected records (a per-stage artifact,
+   * batch folders), given every stage's result by recipe stage name; written into {@code dir}.
+   */
+  default void sinks(Map<String, StageResult<?>> stages, String dir) {}
+}

@@ -1,0 +1,114 @@
+package io.convoforge.core.llm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/**
+ * The {@code llm} section of report.json, read from the finished pipelines' metrics ({@link
+ * CallMeter}): per stage and in total, calls, retries, 429s, cache hits, repaired answers,
+ * tokens in/out, throttled seconds and the estimated cost in US dollars (prices per 1M tokens
+ * from the profile). A metric's stage is the recipe stage whose transform its step belongs to.
+ * Committed values where the runner has them, attempted otherwise; summed over several
+ * pipelines (the rounds of {@code run --accepted}).
+ */
+public final class LlmAccounting {
+  private LlmAccounting() {}
+
+  /**
+   * Adds {@code llm} to the report when the runs made or cached any LLM call; {@code stageOf}
+   * maps a stage transform's name (the first part of a step name) to the recipe's stage name.
+   */
+  public static void addTo(Map<String, Object> report, List<PipelineResult> results,
+      Map<String, String> stageOf) {
+    Map<String, Map<String, Object>> stages = new TreeMap<>();
+    Map<String, Object> total = zeros();
+    Map<String, double[]> latency = new TreeMap<>();
+    for (PipelineResult result : results) {
+      MetricQueryResults q;
+      try {
+        q = result.metrics().queryMetrics(MetricsFilter.builder()
+            .addNameFilter(MetricNameFilter.inNamespace(CallMeter.NAMESPACE)).build());
+      } catch (RuntimeException e) {
+        continue;
+      }
+      for (MetricResult<Long> c : q.getCounters()) {
+        String what = c.getName().getName();
+        long v = value(c);
+        Object shown = v;
+        if ("throttled_ms".equals(what)) {
+          what = "throttled_seconds";
+          shown = v / 1000.0;
+        } else if ("cost_micro_usd".equals(what)) {
+          what = "est_cost_usd";
+          shown = v / 1e6;
+        }
+        String stage = stage(c.getKey().stepName(), stageOf);
+        stages.computeIfAbsent(stage, k -> zeros()).merge(what, shown, LlmAccounting::add);
+        total.merge(what, shown, LlmAccounting::add);
+      }
+      for (MetricResult<DistributionResult> d : q.getDistributions()) {
+        DistributionResult v = d.getAttempted();
+        if (v != null && v.getCount() > 0) {
+          double[] sumCount = latency.computeIfAbsent(
+              stage(d.getKey().stepName(), stageOf) + "\t" + d.getName().getName(),
+              k -> new double[2]);
+          sumCount[0] += v.getSum();
+          sumCount[1] += v.getCount();
+        }
+      }
+    }
+    latency.forEach((k, v) -> {
+      String[] p = k.split("\t");
+      if (stages.containsKey(p[0])) {
+        stages.get(p[0]).put(p[1] + "_mean", Math.round(v[0] / v[1] * 10) / 10.0);
+      }
+    });
+    if (stages.isEmpty()) {
+      return;
+    }
+    Map<String, Object> llm = new TreeMap<>();
+    llm.put("stages", stages);
+    llm.put("total", total);
+    report.put("llm", llm);
+  }
+
+  private static String stage(String step, Map<String, String> stageOf) {
+    int slash = step.indexOf('/');
+    String top = slash < 0 ? step : step.substring(0, slash);
+    return stageOf.getOrDefault(top, top);
+  }
+
+  private static Map<String, Object> zeros() {
+    Map<String, Object> m = new TreeMap<>();
+    for (String k : new String[] {"calls", "retries", "rate_limited", "cache_hits", "repaired",
+        "tokens_in", "tokens_out"}) {
+      m.put(k, 0L);
+    }
+    m.put("throttled_seconds", 0.0);
+    m.put("est_cost_usd", 0.0);
+    return m;
+  }
+
+  private static long value(MetricResult<Long> c) {
+    try {
+      Long v = c.getCommitted();
+      return v == null ? c.getAttempted() : v;
+    } catch (UnsupportedOperationException e) {
+      return c.getAttempted();
+    }
+  }
+
+  private static Object add(Object a, Object b) {
+    if (a instanceof Long && b instanceof Long) {
+      return (Long) a + (Long) b;
+    }
+    return Math.round((((Number) a).doubleValue() + ((Number) b).doubleValue()) * 1e6) / 1e6;
+  }
+}

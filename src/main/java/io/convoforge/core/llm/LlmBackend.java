@@ -1,0 +1,139 @@
+package io.convoforge.core.llm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.convoforge.core.input.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The LLM backends {@code openai}, {@code gemini} and {@code vertex}: a serializable description
+ * holding the merged settings (read once by the launcher). The API key is resolved in {@link
+ * #open}, on the worker, from the environment or {@code .env}.
+ */
+public final class LlmBackend implements Backend {
+  public static final String OPENAI = "openai";
+  public static final String GEMINI = "gemini";
+  public static final String VERTEX = "vertex";
+
+  private final LlmSettings settings;
+
+  LlmBackend(LlmSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Settings = profile ({@code llm.profile} or {@code conf/<provider>.yaml}) + recipe + flags. */
+  public static LlmBackend create(String provider, Map<String, Object> recipeLlm) {
+    return new LlmBackend(settings(provider, recipeLlm, "--backend " + provider));
+  }
+
+  /**
+   * The merged settings of a provider: the profile ({@code llm.profile} or {@code
+   * conf/<provider>.yaml}) overridden by {@code recipeLlm}. Also what a remote embedder connects
+   * with. {@code where} names the setting that chose the provider, for error messages.
+   */
+  static LlmSettings settings(String provider, Map<String, Object> recipeLlm, String where) {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    Object profile = recipeLlm.get("profile");
+    Path p = Path.of(profile != null ? String.valueOf(profile) : "conf/" + provider + ".yaml");
+    if (Files.isRegularFile(p)) {
+      merged.putAll(readYaml(p));
+    } else if (profile != null) {
+      throw new InputException("llm.profile", null, "no such file: " + p);
+    }
+    deepMerge(merged, recipeLlm);
+    LlmSettings s = new LlmSettings(provider, merged);
+    if (VERTEX.equals(provider) && (s.string("project") == null || s.string("location") == null)) {
+      throw new InputException(where, null,
+          "Vertex AI needs llm.project and llm.location (--set llm.project=P"
+              + " --set llm.location=us-central1, or conf/vertex.yaml)");
+    }
+    return s;
+  }
+
+  public LlmSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public boolean offline() {
+    return false;
+  }
+
+  @Override
+  public LlmSession open(Prompts prompts, String stage, String runId) {
+    return new LlmSession(settings, prompts, client(settings), stage, runId);
+  }
+
+  /**
+   * The SDK client of the settings' provider, opened on the worker: the API key is resolved
+   * here, from the environment or {@code .env}, and never leaves the client.
+   */
+  static LlmClient client(LlmSettings settings) {
+    int timeoutMs = (int) Math.round(settings.timeoutSeconds() * 1000);
+    switch (settings.provider()) {
+      case OPENAI: {
+        String key = Secrets.get("OPENAI_API_KEY");
+        if (key == null && settings.baseUrl() == null) {
+          throw new IllegalStateException("no OpenAI API key: set OPENAI_API_KEY in the"
+              + " environment or in .env (or point --base-url at a server that needs none)");
+        }
+        return new OpenAiClient(key, settings.baseUrl(), Duration.ofMillis(timeoutMs));
+      }
+      case GEMINI: {
+        String key = Secrets.get("GEMINI_API_KEY", "GOOGLE_API_KEY");
+        if (key == null && settings.baseUrl() == null) {
+          throw new IllegalStateException("no Gemini API key: set GEMINI_API_KEY or"
+              + " GOOGLE_API_KEY in the environment or in .env");
+        }
+        return GenAiClient.gemini(key == null ? "none" : key, settings.baseUrl(), timeoutMs);
+      }
+      default:
+        // A local endpoint (tests, a proxy) gets a placeholder token instead of ADC.
+        String token = settings.baseUrl() != null
+            && settings.baseUrl().matches("https?://(127\\.0\\.0\\.1|localhost)[:/].*")
+            ? "local-endpoint" : null;
+        return GenAiClient.vertex(settings.string("project"), settings.string("location"),
+            settings.baseUrl(), timeoutMs, token);
+    }
+  }
+
+  @Override
+  public String name() {
+    return settings.provider();
+  }
+
+  @Override
+  public Batching batching() {
+    return new Batching(settings.shards(), settings.batchSize(), settings.maxBufferingMillis(),
+        Math.max(1, (int) Math.ceil((double) settings.maxConcurrency() / settings.shards())));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readYaml(Path p) {
+    try {
+      Object o = new ObjectMapper(new YAMLFactory()).readValue(p.toFile(), Object.class);
+      return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    } catch (IOException e) {
+      throw new InputException(p.toString(), null, "not a YAML mapping: " + e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
+    for (Map.Entry<String, Object> e : from.entrySet()) {
+      Object cur = into.get(e.getKey());
+      if (cur instanceof Map && e.getValue() instanceof Map) {
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) cur);
+        deepMerge(m, (Map<String, Object>) e.getValue());
+        into.put(e.getKey(), m);
+      } else {
+        into.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+}

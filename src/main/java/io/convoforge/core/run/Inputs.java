@@ -1,0 +1,74 @@
+package io.convoforge.core.run;
+
+import io.convoforge.core.family.Families;
+import io.convoforge.core.family.FamilyRun;
+import io.convoforge.core.family.RecipeFamily;
+import io.convoforge.core.family.RunContext;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.Problem;
+import io.convoforge.core.llm.Backend;
+import io.convoforge.core.llm.Backends;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.recipe.RecipeLoader;
+import io.convoforge.core.util.Seeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every input of a run, loaded and checked: the recipe (with overrides), its family's inputs
+ * (through {@link RecipeFamily#prepare}), the stage list, the backend, and the run's identity.
+ * Used by {@code run} and {@code validate} alike, so validate finds exactly what run would
+ * refuse.
+ */
+public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunContext context) {
+
+  public static Inputs load(Path recipeFile, List<String> overrides, Integer count) {
+    Recipe recipe = RecipeLoader.load(recipeFile, overrides, Families::of);
+    RecipeFamily family = Families.of(recipe.kind(), recipe.file());
+    FamilyRun run = family.prepare(recipe, count);
+    checkStages(recipe, run);
+    Backend backend = Backends.create(recipe.backend(), recipe.section("llm"));
+    return new Inputs(recipe, family, run,
+        new RunContext(recipe, backend, runId(recipe, family, run), recipe.seed()));
+  }
+
+  /**
+   * The run id names the configuration, not the invocation: the recipe's values (paths left
+   * out, they depend on the current directory) and the family's inputs' contents. Same inputs,
+   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting.
+   */
+  static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
+    Map<String, Object> settings = new TreeMap<>(recipe.values());
+    settings.keySet().removeAll(family.pathKeys());
+    return String.format("%016x", Seeds.hash(Json.write(settings) + "\n" + run.fingerprint()));
+  }
+
+  private static void checkStages(Recipe recipe, FamilyRun run) {
+    List<Problem> problems = new ArrayList<>();
+    List<String> stages = recipe.stages();
+    if (stages.isEmpty()) {
+      problems.add(new Problem(recipe.file(), "field stages", "names no stage"));
+    } else if (!stages.get(0).equals(run.sourceStage())) {
+      problems.add(new Problem(recipe.file(), "field stages[0]", "the first stage must be '"
+          + run.sourceStage() + "', got '" + stages.get(0) + "'"));
+    }
+    if (recipe.turnsMin() > recipe.turnsMax()) {
+      problems.add(new Problem(recipe.file(), "field turns", "min " + recipe.turnsMin()
+          + " exceeds max " + recipe.turnsMax()));
+    }
+    for (int i = 1; i < stages.size(); i++) {
+      String s = stages.get(i);
+      if (!StageRegistry.has(s, run)) {
+        problems.add(new Problem(recipe.file(), "field stages[" + i + "]", "unknown stage '" + s
+            + "'; expected one of " + StageRegistry.names(run)));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InputException(problems);
+    }
+  }
+}

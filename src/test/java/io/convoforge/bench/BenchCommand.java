@@ -1,0 +1,176 @@
+package io.convoforge.bench;
+
+import io.convoforge.cli.Main;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.run.Job;
+import io.convoforge.core.run.OutputDir;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
+ * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
+ * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
+ * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
+ * sandbox databases.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
+        + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
+        + " conversations in fresh sandbox databases and prints conversations replayed/s;"
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
+public final class BenchCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
+      description = "offline | llm | sandbox")
+  String what;
+
+  @Option(names = "--count", defaultValue = "10000")
+  int count;
+
+  @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
+  Path recipe;
+
+  @Option(names = "--part", defaultValue = "both",
+      description = "bench llm: rate, concurrency, both, or serve (only run the stub).")
+  String part;
+
+  @Option(names = "--rpm", defaultValue = "600",
+      description = "bench llm: the --max-rpm of the rate run.")
+  int rpm;
+
+  @Option(names = "--rate-seconds", defaultValue = "60",
+      description = "bench llm: length of the rate run's measured window.")
+  int rateSeconds;
+
+  @Option(names = "--concurrency", defaultValue = "8",
+      description = "bench llm: the --max-concurrency of the throughput run.")
+  int concurrency;
+
+  @Option(names = "--concurrency-seconds", defaultValue = "15",
+      description = "bench llm: approximate length of the throughput run.")
+  int concurrencySeconds;
+
+  @Option(names = "--latency-ms", defaultValue = "50",
+      description = "bench llm: the stub's latency.")
+  int latencyMs;
+
+  @Option(names = "--sample", defaultValue = "5000",
+      description = "bench dedup: conversations for the recall check (0 skips it).")
+  int sample;
+
+  @Option(names = "--embed-count", defaultValue = "1000",
+      description = "bench dedup: dialogues for the embedding throughput ratio (0 skips it).")
+  int embedCount;
+
+  @Option(names = "--lexical-count", defaultValue = "100000",
+      description = "bench dedup: synthesised conversations for lexical dedup (0 skips it).")
+  int lexicalCount;
+
+  @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
+      description = "bench dedup: local embedding model.")
+  String model;
+
+  @Option(names = "--set", paramLabel = "key=value",
+      description = "bench offline and llm: recipe overrides. By default they run the"
+          + " generation stages (sample..filter), the ones that call the backend; e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
+          + "repair,enrich] to include more.")
+  List<String> sets = new ArrayList<>();
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  /** The stages the offline throughput target is about: generation, without verification. */
+  static final String GENERATION_STAGES = "stages=[sample,plan,args,utterances,judge,filter]";
+
+  /** {@code ./convoforge bench ...}: the launcher runs this from the test classes. */
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> Main.handle(e, cmd.getErr()));
+    System.exit(cl.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if ("llm".equals(what)) {
+      return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
+          overrides(), beamArgs);
+    }
+    if ("sandbox".equals(what)) {
+      return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
+    }
+    if ("dedup".equals(what)) {
+      return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
+    }
+    if (!"offline".equals(what)) {
+      throw new io.convoforge.core.input.InputException("bench " + what, null,
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup]");
+    }
+    Path out = Files.createTempDirectory("convoforge-bench");
+    try {
+      // A small warm-up run loads classes and JIT-compiles the hot paths first.
+      List<String> overrides = overrides();
+      Job.run(new Job.Request(recipe, overrides, Math.min(500, count), out.resolve("warmup"),
+          true, beamArgs));
+      System.gc();
+      resetPeaks();
+      Job.Result r = Job.run(new Job.Request(recipe, overrides, count, out.resolve("run"), true,
+          beamArgs));
+      long peak = peakHeap();
+      Map<String, Object> rep = r.report();
+      double rate = count / r.pipelineSeconds();
+      System.out.printf("bench offline: %d conversations sampled, %s accepted on %d cores,"
+              + " runner %s, stages %s%n", count, rep.get("accepted"),
+          Runtime.getRuntime().availableProcessors(), rep.get("runner"), rep.get("stages"));
+      System.out.printf("  conversations/second: %.0f (target >= 1000; pipeline time %.2f s,"
+          + " JVM start-up excluded)%n", rate, r.pipelineSeconds());
+      System.out.printf("  peak heap: %.0f MiB (max heap %d MiB)%n", peak / 1048576.0,
+          Runtime.getRuntime().maxMemory() / 1048576);
+      System.out.printf("  distinct bigram ratio: %s%n",
+          ((Map<?, ?>) rep.get("text")).get("distinct_bigram_ratio"));
+      return 0;
+    } finally {
+      OutputDir.delete(out);
+    }
+  }
+
+  /** The user's --set overrides, after the generation stages unless they name the stages. */
+  private List<String> overrides() {
+    List<String> overrides = new ArrayList<>();
+    if (sets.stream().noneMatch(x -> x.startsWith("stages="))) {
+      overrides.add(GENERATION_STAGES);
+    }
+    overrides.addAll(sets);
+    return overrides;
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}

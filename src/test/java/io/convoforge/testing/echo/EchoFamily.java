@@ -1,0 +1,195 @@
+package io.convoforge.testing.echo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.convoforge.core.family.FamilyRun;
+import io.convoforge.core.family.Gate;
+import io.convoforge.core.family.RecipeFamily;
+import io.convoforge.core.family.RecordCodec;
+import io.convoforge.core.family.RunContext;
+import io.convoforge.core.family.StageFactory;
+import io.convoforge.core.llm.Prompts;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.model.Judgement;
+import io.convoforge.core.model.Message;
+import io.convoforge.core.model.Record;
+import io.convoforge.core.model.RecordCoder;
+import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.stages.Judging;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * A tiny family that exists only in the tests and is registered only through {@code
+ * src/test/resources/META-INF/services}: proof that a family plugs in without touching core.
+ * Recipe keys: {@code lines} (the user lines) and {@code split} (children per line). Stages:
+ * {@code say} (the source: one record per line), {@code split} (a fan-out: {@code split}
+ * children per line, a line with "BAD" rejected whole, the second child of a line with
+ * "drop-one" rejected alone), {@code answer} (model-facing: the assistant's reply; offline, the
+ * line in capitals).
+ */
+public final class EchoFamily implements RecipeFamily {
+  public static final String KIND = "test-echo";
+  static final RecordCoder<String> CODER = RecordCoder.of(String.class);
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public JsonNode recipeSchema() {
+    return Json.parse("{\"type\": \"object\", \"required\": [\"lines\"], \"properties\": {"
+        + "\"lines\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+        + "\"split\": {\"type\": \"integer\", \"minimum\": 1}}}");
+  }
+
+  @Override
+  public Set<String> pathKeys() {
+    return Set.of();
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("stages", List.of("say", "split", "answer", "judge", "filter"));
+    d.put("split", 2);
+    return d;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public FamilyRun prepare(Recipe recipe, Integer count) {
+    List<String> lines = (List<String>) recipe.value("lines");
+    int split = ((Number) recipe.value("split")).intValue();
+    Prompts prompts = Prompts.load(Prompts.dirOf(recipe.section("llm")), KIND,
+        List.of("answer"), List.of());
+    return new Run(this, recipe, lines, split, prompts);
+  }
+
+  @Override
+  public RecordCodec codec() {
+    return new Codec();
+  }
+
+  /** Writes and reads the record envelope as it is. */
+  static final class Codec implements RecordCodec {
+    @Override
+    public Object render(Record<?> r) {
+      return r;
+    }
+
+    @Override
+    public Record<?> parse(JsonNode line) {
+      return CODER.read(Json.bytes(line));
+    }
+  }
+
+  record Run(EchoFamily family, Recipe recipe, List<String> lines, int split, Prompts prompts)
+      implements FamilyRun {
+    @Override
+    public String describe() {
+      return lines.size() + " lines, " + split + " children each";
+    }
+
+    @Override
+    public String fingerprint() {
+      return String.join("\n", lines);
+    }
+
+    @Override
+    public String sourceStage() {
+      return "say";
+    }
+
+    @Override
+    public PTransform<PBegin, PCollection<Record<String>>> source(RunContext ctx, int shards) {
+      return new PTransform<>("Say") {
+        @Override
+        public PCollection<Record<String>> expand(PBegin in) {
+          List<Record<String>> records = new java.util.ArrayList<>();
+          for (int i = 0; i < lines.size(); i++) {
+            records.add(Record.of(String.format("echo-%03d", i), recipe.name(), KIND,
+                Map.of("line", String.valueOf(i)), lines.get(i), ctx.lineage())
+                .withMessages(List.of(Message.of(Message.USER, lines.get(i)))));
+          }
+          return in.apply(Create.of(records).withCoder(CODER));
+        }
+      };
+    }
+
+    @Override
+    public Map<String, StageFactory> stages() {
+      Map<String, StageFactory> m = new LinkedHashMap<>();
+      m.put("split", (ctx, run) -> new Split(split));
+      m.put("answer", (ctx, run) -> new Answer(ctx.backend(), prompts, ctx.runId()));
+      return m;
+    }
+
+    @Override
+    public Judging<String> judging(RunContext ctx) {
+      return new EchoJudging();
+    }
+
+    @Override
+    public String defaultSelectPer() {
+      return "line";
+    }
+
+    @Override
+    public Long expectedCount() {
+      return null;
+    }
+
+    @Override
+    public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
+      long n = 0;
+      for (Record<?> r : accepted) {
+        n++;
+      }
+      return Map.of("echo", Map.of("answered", n));
+    }
+
+    @Override
+    public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
+        Map<String, Object> config) {
+      return List.of(new Gate("echo_answered", "> 0", String.valueOf(
+          ((Map<?, ?>) report.get("echo")).get("answered")),
+          ((Number) ((Map<?, ?>) report.get("echo")).get("answered")).longValue() > 0));
+    }
+  }
+
+  /** Every message has text; turns are messages. */
+  static final class EchoJudging implements Judging<String> {
+    @Override
+    public Map<String, Judgement.Criterion> rules(Record<String> r) {
+      boolean ok = r.messages().stream().allMatch(m -> m.text() != null && !m.text().isBlank());
+      return Map.of("no_empty_text", new Judgement.Criterion(ok, ok ? null : "an empty message"));
+    }
+
+    @Override
+    public Map<String, String> rubric() {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, Judgement.Criterion> offlineRubric(Record<String> r, Set<String> names) {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, String> promptVars(Record<String> r) {
+      return Map.of();
+    }
+
+    @Override
+    public int turns(Record<String> r) {
+      return r.messages().size();
+    }
+  }
+}
