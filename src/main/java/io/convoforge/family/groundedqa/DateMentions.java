@@ -51,6 +51,8 @@ public final class DateMentions {
   /** A found date with its span and the keys {@link Facts} compares it by. */
   record Found(int start, int end, LocalDate earliest, String key, List<String> coarser) {}
 
+  private static final int REACH_BEFORE = 48;
+  private static final int REACH_AFTER = 48;
   private static final String BEFORE =
       "(?<![\\p{L}\\p{N}$\u20ac\u00a3#/.,:\\-\u2013\u2014+_])(?<!\\d\\s)";
   private static final String YEAR_END = "(?!\\d)(?![.,:/\\-\u2013]\\d)(?!\\s?%)";
@@ -140,16 +142,20 @@ public final class DateMentions {
   }
 
   static List<Found> scan(String text) {
-    if (!mayHoldDate(text)) {
+    List<int[]> windows = yearWindows(text);
+    if (windows.isEmpty()) {
       return List.of();
     }
     List<Found> all = new ArrayList<>();
     for (Form form : FORMS) {
-      Matcher m = form.pattern.matcher(text);
-      while (m.find()) {
-        Found f = form.read.apply(m);
-        if (f != null) {
-          all.add(f);
+      Matcher m = form.pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+      for (int[] w : windows) {
+        m.region(w[0], w[1]);
+        while (m.find()) {
+          Found f = form.read.apply(m);
+          if (f != null) {
+            all.add(f);
+          }
         }
       }
     }
@@ -172,17 +178,28 @@ public final class DateMentions {
     return kept;
   }
 
-  /** Every form holds a 19xx/20xx year: skip texts without one (the common case) cheaply. */
-  private static boolean mayHoldDate(String s) {
+  /**
+   * Every form holds a 19xx/20xx year, and none reaches further than {@value #REACH_BEFORE}
+   * characters before it or {@value #REACH_AFTER} after it: the regions worth matching, merged.
+   * Most texts hold no year and cost one pass over their characters.
+   */
+  private static List<int[]> yearWindows(String s) {
+    List<int[]> out = new ArrayList<>();
     for (int i = 0; i + 3 < s.length(); i++) {
       char c = s.charAt(i);
       char d = s.charAt(i + 1);
       if (((c == '1' && d == '9') || (c == '2' && d == '0'))
           && Character.isDigit(s.charAt(i + 2)) && Character.isDigit(s.charAt(i + 3))) {
-        return true;
+        int from = Math.max(0, i - REACH_BEFORE);
+        int to = Math.min(s.length(), i + 4 + REACH_AFTER);
+        if (!out.isEmpty() && out.get(out.size() - 1)[1] >= from) {
+          out.get(out.size() - 1)[1] = to;
+        } else {
+          out.add(new int[] {from, to});
+        }
       }
     }
-    return false;
+    return out;
   }
 
   private record Form(Pattern pattern, Function<Matcher, Found> read) {

@@ -47,7 +47,7 @@ public final class OfflineQaExtractor {
     record Keyed(Unit unit, double key) {}
     List<Keyed> keyed = new ArrayList<>(units.size());
     for (Unit u : units) {
-      int facts = Math.min(3, Facts.claims(u.answer()).size());
+      int facts = Math.min(3, Facts.count(u.answer()));
       keyed.add(new Keyed(u, -Math.log(1.0 - random.nextDouble()) / (1 + 3 * facts)));
     }
     keyed.sort(Comparator.comparingDouble(Keyed::key));

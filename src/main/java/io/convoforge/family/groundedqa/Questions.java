@@ -63,6 +63,21 @@ final class Questions {
       "or", "per", "just", "most", "more");
   private static final Set<String> CUTS = Set.of("and", "but", "so", "which", "while",
       "whereas", "—", "-", "–");
+  private static final Set<String> NEGATIONS = Set.of("not", "never");
+  private static final Set<String> PARTICIPLES = Set.of("open", "available", "closed", "run",
+      "held", "sent", "kept", "lent", "shut");
+  private static final Set<String> STATES = Set.of("free", "valid", "refundable", "allowed",
+      "permitted");
+  private static final Set<String> DISCOUNT_VERBS = Set.of("get", "give", "save", "offer",
+      "earn");
+  private static final Set<String> FACT_STARTS = Set.of("spring", "summer", "autumn", "fall",
+      "winter", "noon", "midnight", "one", "two", "three", "four", "five", "six", "seven", "ten",
+      "a", "an");
+  private static final Set<String> CALENDAR_PREFIXES = Set.of("Jan", "Feb", "Mar", "Apr", "May",
+      "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+      "Sun");
+  private static final Set<String> PRONOUN_SUBJECTS = Set.of("It", "They", "This", "These",
+      "Those", "That");
   private static final Pattern DURATION = Pattern.compile("(?i)\\b(?:\\d+(?:\\.\\d+)?"
       + "(?:\\s*(?:to|-|\u2013)\\s*\\d+)?[\\s-]+|(?:one|two|three|four|five|six|seven|eight"
       + "|nine|ten|twelve|fifteen|twenty|thirty|a|an)\\s+)(?:business\\s+|working\\s+"
@@ -70,7 +85,6 @@ final class Questions {
   private static final Pattern MONEY = Pattern.compile("[$\u20ac\u00a3]\\s?\\d|\\d+\\s*cents\\b");
   private static final Pattern TIME = Pattern.compile(
       "(?i)\\b\\d{1,2}(?::\\d{2})?\\s?[ap]\\.?m\\b|\\b\\d{1,2}:\\d{2}\\b|\\bnoon\\b");
-  private static final Pattern PERCENT = Pattern.compile("\\d\\s?%|\\bpercent\\b");
   private static final String[] GENERIC = {"What should I know about %s?",
       "Can you tell me about %s?", "What do I need to know about %s?",
       "What's important to know about %s?", "What are the details on %s?"};
@@ -160,7 +174,7 @@ final class Questions {
     if (v < 0) {
       return null;
     }
-    boolean negative = adverb > 0 && Set.of("never", "not").contains(bare(w[adverb]));
+    boolean negative = adverb > 0 && NEGATIONS.contains(bare(w[adverb]));
     String subjectRaw = String.join(" ", Arrays.copyOfRange(w, 0, adverb > 0 ? adverb : v));
     if (subjectRaw.contains(",") || LEAD_WORDS.contains(bare(w[0]))) {
       return null;
@@ -169,10 +183,12 @@ final class Questions {
     boolean plural = plural(subject);
     String verb = bare(w[v]);
     List<String> rest = clause(w, v + 1);
-    boolean money = MONEY.matcher(sentence).find();
-    boolean percent = PERCENT.matcher(sentence).find();
-    boolean duration = DURATION.matcher(sentence).find();
-    boolean when = !DateMentions.scan(sentence).isEmpty() || TIME.matcher(sentence).find();
+    boolean digits = hasDigit(sentence);
+    boolean money = digits && MONEY.matcher(sentence).find();
+    boolean percent = sentence.indexOf('%') >= 0 || sentence.contains("percent");
+    boolean duration = mayHoldDuration(sentence) && DURATION.matcher(sentence).find();
+    boolean when = digits && (TIME.matcher(sentence).find()
+        || !DateMentions.scan(sentence).isEmpty());
     if (MODALS.contains(verb)) {
       List<String> after = dropAdverbs(rest);
       if (after.isEmpty()) {
@@ -209,13 +225,10 @@ final class Questions {
       String be = subject.equals("I") ? (verb.startsWith("w") ? "was" : "am") : verb;
       String x = bare(after.get(0));
       String beCap = Text.upperFirst(be);
-      boolean negated = negative || rest.stream().anyMatch(t -> Set.of("not", "never")
-          .contains(bare(t)));
-      boolean participle = x.endsWith("ed") || x.endsWith("en") || Set.of("open",
-          "available", "closed", "run", "held", "sent", "kept", "lent", "shut").contains(x);
+      boolean negated = negative || rest.stream().anyMatch(t -> NEGATIONS.contains(bare(t)));
+      boolean participle = x.endsWith("ed") || x.endsWith("en") || PARTICIPLES.contains(x);
       boolean timed = participle && !negated;
-      boolean state = participle || Set.of("free", "valid", "refundable", "allowed",
-          "permitted").contains(x);
+      boolean state = participle || STATES.contains(x);
       if (timed && duration) {
         return (sentence.contains("within") ? "How quickly " : "How long ") + be + " " + subject
             + " " + x;
@@ -250,7 +263,7 @@ final class Questions {
       }
       return "How much " + tense + " " + subject + " " + base;
     }
-    if (percent && Set.of("get", "give", "save", "offer", "earn").contains(base)) {
+    if (percent && DISCOUNT_VERBS.contains(base)) {
       return "What discount " + tense + " " + subject + " " + base;
     }
     if (with || OBJECT_VERBS.contains(base)) {
@@ -276,6 +289,20 @@ final class Questions {
     return null;
   }
 
+  private static boolean mayHoldDuration(String s) {
+    return s.contains("minute") || s.contains("hour") || s.contains("day") || s.contains("week")
+        || s.contains("month") || s.contains("year");
+  }
+
+  private static boolean hasDigit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isDigit(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Words after the verb up to the end of its clause (a comma, ";" or a coordinating word). */
   private static List<String> clause(String[] w, int from) {
     List<String> out = new ArrayList<>();
@@ -299,8 +326,7 @@ final class Questions {
     for (String t : rest) {
       char c = t.isEmpty() ? ' ' : t.charAt(0);
       if (Character.isDigit(c) || "$\u20ac\u00a3".indexOf(c) >= 0 || isMonthOrDay(t)
-          || Set.of("spring", "summer", "autumn", "fall", "winter", "noon", "midnight", "one",
-          "two", "three", "four", "five", "six", "seven", "ten", "a", "an").contains(bare(t))) {
+          || FACT_STARTS.contains(bare(t))) {
         break;
       }
       out.add(t);
@@ -318,8 +344,7 @@ final class Questions {
 
   private static boolean isMonthOrDay(String t) {
     return t.length() >= 3 && Character.isUpperCase(t.charAt(0))
-        && Set.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-        "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun").contains(t.substring(0, 3));
+        && CALENDAR_PREFIXES.contains(t.substring(0, 3));
   }
 
   private static List<String> dropAdverbs(List<String> rest) {
@@ -353,7 +378,7 @@ final class Questions {
   }
 
   private static boolean past(String t) {
-    return (IRREGULAR.containsKey(t) && !Set.of("has", "does").contains(t))
+    return (IRREGULAR.containsKey(t) && !t.equals("has") && !t.equals("does"))
         || (t.endsWith("ed") && !VERBS.contains(t));
   }
 
@@ -376,7 +401,7 @@ final class Questions {
     if (!swapped.equals(raw) && swapped.indexOf(' ') < 0) {
       return swapped;
     }
-    if (Set.of("It", "They", "This", "These", "Those", "That").contains(swapped)) {
+    if (PRONOUN_SUBJECTS.contains(swapped)) {
       return swapped.toLowerCase(Locale.ROOT);
     }
     String[] words = swapped.split(" ");

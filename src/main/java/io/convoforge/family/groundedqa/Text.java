@@ -38,7 +38,6 @@ final class Text {
   private static final Pattern LINK = Pattern.compile("!?\\[([^\\]]*)]\\([^)]*\\)");
   private static final Pattern EMPHASIS = Pattern.compile("\\*\\*|__|`|(?<![\\p{L}\\p{N}])\\*"
       + "(?=\\S)|(?<=\\S)\\*(?![\\p{L}\\p{N}])");
-  private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+]|\\d{1,3}[.)])\\s+");
 
   private Text() {}
 
@@ -149,7 +148,8 @@ final class Text {
 
   /** Markdown inline syntax removed: emphasis, code ticks, links (their text kept), list marker. */
   static String plain(String md) {
-    String s = LIST_MARKER.matcher(md).replaceFirst("");
+    int marker = listMarker(md);
+    String s = marker >= 0 ? md.substring(marker) : md;
     if (s.startsWith("> ")) {
       s = s.substring(2);
     }
@@ -280,10 +280,14 @@ final class Text {
    * ("Events > Past") the section, which says more.
    */
   static String topic(String heading) {
-    String[] parts = heading.split(" > ");
-    String leaf = parts[parts.length - 1];
-    if (parts.length >= 3 && leaf.strip().indexOf(' ') < 0) {
-      return parts[parts.length - 2];
+    int last = heading.lastIndexOf(" > ");
+    if (last < 0) {
+      return heading;
+    }
+    String leaf = heading.substring(last + 3);
+    int before = heading.lastIndexOf(" > ", last - 1);
+    if (before >= 0 && leaf.strip().indexOf(' ') < 0) {
+      return heading.substring(before + 3, last);
     }
     return leaf;
   }
@@ -295,7 +299,7 @@ final class Text {
    * prices", "Hearthly Customer Facts" "Hearthly customer facts".
    */
   static String topicPhrase(String heading, String context) {
-    String[] words = heading.strip().split("\\s+");
+    String[] words = squash(heading).split(" ");
     StringBuilder sb = new StringBuilder(heading.length());
     for (int k = 0; k < words.length; k++) {
       String w = words[k];
