@@ -21,8 +21,7 @@ public record Chunk(String id, int index, String heading, String text) {
 
   /**
    * What the chunk is about, for questions: the last part of {@link #heading} ("Returns" in "Help
-   * > Returns"), or its section when that part is a single word under a section ("Events" in
-   * "Guide > Events > Past").
+   * > Returns"), or the section above it when that part is vague ("Events" for "Events > Past").
    */
   public String topic() {
     return Text.topic(heading);

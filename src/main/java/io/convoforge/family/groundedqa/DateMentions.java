@@ -114,7 +114,8 @@ public final class DateMentions {
           m -> range(m, num(m, 1), num(m, 1) / 100 * 100 + num(m, 2))),
       new Form("(?i)\\bthe\\s+((?:19|20)\\d0)s\\b", m -> decade(m, num(m, 1))),
       new Form("(?i)\\b(in|by|during|from|until|till|through|since|starting(?:\\s+in)?"
-          + "|beginning\\s+in|as\\s+of|after)\\s+(?:the\\s+year\\s+)?" + YEAR + QUANTITY,
+          + "|beginning\\s+in|as\\s+of|after)\\s+(?:the\\s+year\\s+)?" + YEAR + QUANTITY
+          + "(?![\\s\\-]?[QH][1-4]\\b)",
           m -> year(m, num(m, 2), m.group(1).equalsIgnoreCase("after") ? 1 : 0)),
       new Form("(?i)" + BEFORE + "((?:19|20)\\d{2})(?:'s|\u2019s)?\\s+" + CALENDAR_NOUNS,
           m -> year(m, num(m, 1), 0)));

@@ -33,7 +33,7 @@ final class Facts {
   private static final Pattern NUMBER = Pattern.compile(
       "(?<![\\p{N}.])(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?!\\d)");
   private static final Pattern TIME = Pattern.compile(
-      "(?i)(?<![\\d:.,])(\\d{1,2})(?::([0-5]\\d))?\\s?([ap])\\.?\\s?m\\b\\.?"
+      "(?i)(?<![\\d:.,])(\\d{1,2})(?::([0-5]\\d))?\\s?([ap])(?:\\.\\s?m\\.|m\\b)"
           + "|(?<![\\d:.,])([01]?\\d|2[0-3]):([0-5]\\d)(?![\\d:])|\\b(noon|midday|midnight)\\b");
   private static final Map<String, Integer> NUMBER_WORDS = Map.ofEntries(
       Map.entry("zero", 0), Map.entry("one", 1), Map.entry("two", 2), Map.entry("three", 3),

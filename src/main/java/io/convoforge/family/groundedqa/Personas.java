@@ -126,13 +126,27 @@ public record Personas(List<Persona> personas, List<Style> styles) {
     return out.isEmpty() ? personas : out;
   }
 
-  /** {@code $.personas[3].topics} → {@code field personas[3].topics}; the root → null. */
-  private static String where(String jsonPath) {
-    String p = jsonPath.startsWith("$") ? jsonPath.substring(1) : jsonPath;
-    if (p.startsWith(".")) {
-      p = p.substring(1);
+  /**
+   * A violation's instance location ({@code /personas/3/topics}, or {@code $.personas[3].topics}
+   * depending on the validator's path style) as {@code field personas[3].topics}; the root → null.
+   */
+  static String where(String location) {
+    String p = location.startsWith("$") ? location.substring(1) : location;
+    StringBuilder sb = new StringBuilder();
+    for (String part : p.split("[/.]")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (part.chars().allMatch(Character::isDigit)) {
+        sb.append('[').append(part).append(']');
+      } else {
+        if (sb.length() > 0 && !part.startsWith("[")) {
+          sb.append('.');
+        }
+        sb.append(part.replace("~1", "/").replace("~0", "~"));
+      }
     }
-    return p.isEmpty() ? null : "field " + p;
+    return sb.length() == 0 ? null : "field " + sb;
   }
 
   private static void duplicates(String file, String list, List<String> ids,

@@ -110,6 +110,7 @@ public final class PhraseBank implements Serializable {
         String where = "field " + path + "." + e.getKey();
         if (!e.getValue().isArray() || e.getValue().isEmpty()) {
           problems.add(new Problem(file, where, "expected a non-empty list of phrases"));
+          byStyle.put(e.getKey(), List.of());
           continue;
         }
         List<Template> list = new ArrayList<>();

@@ -275,9 +275,15 @@ final class Text {
       "Mini", "Lite", "Ultra", "Gold", "Silver", "Platinum", "Business", "Enterprise", "Starter",
       "Team");
 
+  /** Headings that say little on their own: their section is the better topic. */
+  private static final Set<String> VAGUE = Set.of("past", "upcoming", "future", "current",
+      "recent", "latest", "new", "older", "archive", "overview", "general", "other", "others",
+      "misc", "miscellaneous", "details", "notes", "introduction", "intro", "summary", "more",
+      "faq", "faqs", "basics", "background", "updates", "misc.", "extras", "appendix");
+
   /**
-   * The topic of a heading path: its last part, or for a one-word last part under a section
-   * ("Events > Past") the section, which says more.
+   * The topic of a heading path: its last part, or the section above it when the last part is a
+   * vague word such as "Past", "Overview" or "Other" ("Events > Past" is about events).
    */
   static String topic(String heading) {
     int last = heading.lastIndexOf(" > ");
@@ -285,9 +291,9 @@ final class Text {
       return heading;
     }
     String leaf = heading.substring(last + 3);
-    int before = heading.lastIndexOf(" > ", last - 1);
-    if (before >= 0 && leaf.strip().indexOf(' ') < 0) {
-      return heading.substring(before + 3, last);
+    if (VAGUE.contains(leaf.strip().toLowerCase(Locale.ROOT))) {
+      int before = heading.lastIndexOf(" > ", last - 1);
+      return before < 0 ? heading.substring(0, last) : heading.substring(before + 3, last);
     }
     return leaf;
   }
