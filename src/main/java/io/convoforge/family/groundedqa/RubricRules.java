@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  *       half of the question's content words, and the first assistant message shares a content
  *       word with the question, the evidence or the topic;
  *   <li>{@code adds_value}: the first assistant message states at least one fact of the evidence
- *       (a number, date, time or name), or, for evidence without such facts, repeats a run of four
- *       of its words.
+ *       (a number, date, time or name) that the question does not already hold, or, for evidence
+ *       without such facts, repeats a run of four of its words.
  * </ul>
  *
  * <p>The style is accepted for parity with the LLM judge's inputs; no rule depends on it.
@@ -177,7 +177,13 @@ public final class RubricRules {
     if (answer == null) {
       return Verdict.fail("the assistant never answers");
     }
-    List<Facts.Fact> evidenceFacts = Facts.claims(pair.evidence());
+    Set<String> asked = Facts.keys(pair.question());
+    List<Facts.Fact> evidenceFacts = new ArrayList<>();
+    for (Facts.Fact f : Facts.claims(pair.evidence())) {
+      if (f.keys().stream().noneMatch(asked::contains)) {
+        evidenceFacts.add(f);
+      }
+    }
     if (!evidenceFacts.isEmpty()) {
       Set<String> evidenceKeys = new HashSet<>();
       for (Facts.Fact f : evidenceFacts) {
