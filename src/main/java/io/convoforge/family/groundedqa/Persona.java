@@ -1,5 +1,6 @@
 package io.convoforge.family.groundedqa;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,7 +8,8 @@ import java.util.Objects;
  * A customer who asks questions; {@code topics} say which parts of the facts document they care
  * about (matched against chunk headings by {@link Personas#forHeading}).
  */
-public record Persona(String id, String name, String role, List<String> topics) {
+public record Persona(String id, String name, String role, List<String> topics)
+    implements Serializable {
   public Persona {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");

@@ -11,6 +11,7 @@ import io.convoforge.schema.JsonSchemas;
 import io.convoforge.schema.Problem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ import java.util.Set;
  * {@code field personas[3].topics}: malformed YAML (with its line), schema violations, duplicate
  * ids.
  */
-public record Personas(List<Persona> personas, List<Style> styles) {
+public record Personas(List<Persona> personas, List<Style> styles)
+    implements Serializable {
   public static final String SCHEMA_RESOURCE = "/schemas/personas.schema.json";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static volatile Schema schema;

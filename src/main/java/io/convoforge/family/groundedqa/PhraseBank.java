@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,6 +32,7 @@ import java.util.SplittableRandom;
  * parsed once at load; filling one is a few appends.
  */
 public final class PhraseBank implements Serializable {
+  private static final long serialVersionUID = 1L;
   public static final String DEFAULT_RESOURCE = "/transforms/grounded-qa/converse/phrases.yaml";
   public static final List<String> PLACEHOLDERS = List.of("question", "question_lc", "topic",
       "answer", "detail", "name", "first_name", "role");
@@ -105,8 +105,7 @@ public final class PhraseBank implements Serializable {
         continue;
       }
       Map<String, List<Template>> byStyle = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String where = "field " + path + "." + e.getKey();
         if (!e.getValue().isArray() || e.getValue().isEmpty()) {
           problems.add(new Problem(file, where, "expected a non-empty list of phrases"));

@@ -226,12 +226,6 @@ final class Text {
     return out;
   }
 
-  /** Last part of a {@code " > "}-joined heading path. */
-  static String leaf(String heading) {
-    int at = heading.lastIndexOf(" > ");
-    return at < 0 ? heading : heading.substring(at + 3);
-  }
-
   /**
    * Lower-case words ({@code [\p{L}\p{N}]+}, apostrophes kept inside), stopwords and words under
    * three characters dropped, a plural "s" stripped from words over four letters so "refunds"
