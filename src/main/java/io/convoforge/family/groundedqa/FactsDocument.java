@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  *
  * <p>Text is kept as markdown: prose paragraphs are unwrapped to one line, lists, tables, quotes
  * and fenced code keep their lines, blocks are separated by a blank line. A YAML front matter block
- * at the top is skipped; thematic breaks are dropped; headings inside code fences are text. Ids are
+ * at the top is skipped; thematic breaks are dropped; headings inside code fences are text. Unlike
+ * CommonMark, a paragraph over {@value #MAX_SETEXT} characters followed by {@code ===} or {@code
+ * ---} stays a paragraph (the underline is dropped): such "headings" are accidents. Ids are
  * {@code c-<first 8 hex of sha256(text)>-<index>}, so the same document always gives the same ids.
  *
  * <p>Errors ({@link InputException} naming the file): empty document, no text besides headings
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class FactsDocument {
   public static final int MIN_CHARS = 80;
+  /** Longer "paragraph + underline" pairs are read as a paragraph and a dropped rule. */
+  private static final int MAX_SETEXT = 120;
 
   private static final Pattern ATX = Pattern.compile(
       "^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$");
@@ -159,6 +163,10 @@ public final class FactsDocument {
       Matcher s = SETEXT.matcher(line);
       if (s.matches() && !para.isEmpty() && kind == Kind.PROSE) {
         String title = String.join(" ", para.stream().map(String::strip).toList());
+        if (title.length() > MAX_SETEXT) {
+          flush(current, para, kind);
+          continue;
+        }
         para.clear();
         current = new Section(heading(path, s.group(1).charAt(0) == '=' ? 1 : 2, title),
             new ArrayList<>());
@@ -244,15 +252,19 @@ public final class FactsDocument {
           && !cleanHeading(h.group(2)).isEmpty()) {
         return cleanHeading(h.group(2));
       }
-      if (i > 0 && !lines[i - 1].isBlank() && lines[i].strip().matches("=+")
-          && !ATX.matcher(lines[i - 1]).matches()) {
-        return cleanHeading(lines[i - 1]);
+      String previous = i > 0 ? lines[i - 1] : "";
+      if (!previous.isBlank() && lines[i].strip().matches("=+")
+          && !ATX.matcher(previous).matches() && !FENCE.matcher(previous).find()
+          && Text.listMarker(previous) < 0 && !Text.isTableRow(previous)
+          && !cleanHeading(previous).isEmpty()) {
+        return cleanHeading(previous);
       }
     }
     String base = file.replace('\\', '/');
     base = base.substring(base.lastIndexOf('/') + 1);
     int dot = base.lastIndexOf('.');
-    return dot > 0 ? base.substring(0, dot) : base;
+    base = dot > 0 ? base.substring(0, dot) : base;
+    return base.isBlank() ? "document" : base;
   }
 
   /** Blocks of one section packed into pieces of at most {@code max} characters where possible. */

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * a table row): the evidence is that sentence verbatim, the answer is the same sentence with
  * markdown removed and only trimmed (a leading "However," or "Note that" dropped; with a {@code ;}
  * in a long sentence, the clause with the most facts, unless another clause holds a date). A table
- * row's answer reads the row with its header ("The loan period for DVDs is 7 days."). Questions
+ * row's answer reads the row with its header ("For DVDs, the loan period is 7 days."), leaving out
+ * header cells that hold numbers or names, which the row (the evidence) does not. Questions
  * come from templates chosen by what the sentence holds and its verb ({@link Questions}).
  *
  * <p>Sentences with facts (numbers, dates, times, names) are preferred: each candidate is drawn
@@ -92,7 +93,8 @@ public final class OfflineQaExtractor {
         if (Text.isTableSeparator(line)) {
           continue;
         }
-        boolean headerRow = i + 1 < lines.length && Text.isTableSeparator(lines[i + 1]);
+        boolean headerRow = header == null && i + 1 < lines.length
+            && Text.isTableSeparator(lines[i + 1]);
         String[] cells = Text.cells(line).toArray(String[]::new);
         if (headerRow) {
           header = cells;
@@ -101,7 +103,7 @@ public final class OfflineQaExtractor {
         }
         continue;
       }
-      header = t.isEmpty() ? null : header;
+      header = null;
       boolean marker = Text.listMarker(line) >= 0;
       boolean continuation = !marker && item.length() > 0 && !t.isEmpty()
           && Character.isWhitespace(line.charAt(0));
@@ -165,7 +167,8 @@ public final class OfflineQaExtractor {
       }
       String h = header != null && c < header.length ? Text.lowerFirst(Text.inline(header[c]))
           : "";
-      parts.add(h.isEmpty() ? v : "the " + h + (plural(h) ? " are " : " is ") + v);
+      boolean usable = !h.isEmpty() && Facts.count("the " + h) == 0;
+      parts.add(usable ? "the " + h + (plural(h) ? " are " : " is ") + v : v);
     }
     if (parts.isEmpty()) {
       return;
@@ -173,7 +176,7 @@ public final class OfflineQaExtractor {
     String joined = parts.size() == 1 ? parts.get(0)
         : String.join(", ", parts.subList(0, parts.size() - 1)) + " and "
             + parts.get(parts.size() - 1);
-    String answer = "For " + Text.lowerFirst(Text.inline(cells[0])) + ", " + joined + ".";
+    String answer = "For " + Text.lowerCommon(Text.inline(cells[0])) + ", " + joined + ".";
     out.add(new Unit(out.size(), row, answer, header, cells));
   }
 

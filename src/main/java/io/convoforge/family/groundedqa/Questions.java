@@ -101,7 +101,7 @@ final class Questions {
   }
 
   private static String tableQuestion(OfflineQaExtractor.Unit u) {
-    String subject = Text.lowerFirst(Text.inline(u.row()[0]));
+    String subject = Text.lowerCommon(Text.inline(u.row()[0]));
     if (u.header() == null || u.header().length < 2 || u.row().length < 2) {
       return "What are the details for " + subject + "?";
     }

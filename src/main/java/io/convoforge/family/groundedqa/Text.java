@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -275,11 +276,23 @@ final class Text {
       "misc", "miscellaneous", "details", "notes", "introduction", "intro", "summary", "more",
       "faq", "faqs", "basics", "background", "updates", "misc.", "extras", "appendix");
 
+  private static final int MAX_TOPIC = 80;
+
   /**
    * The topic of a heading path: its last part, or the section above it when the last part is a
-   * vague word such as "Past", "Overview" or "Other" ("Events > Past" is about events).
+   * vague word such as "Past", "Overview" or "Other" ("Events > Past" is about events); over
+   * {@value #MAX_TOPIC} characters, its first eight words.
    */
   static String topic(String heading) {
+    String t = topicPart(heading);
+    if (t.length() <= MAX_TOPIC) {
+      return t;
+    }
+    String[] words = squash(t).split(" ");
+    return String.join(" ", Arrays.copyOf(words, Math.min(words.length, 8)));
+  }
+
+  private static String topicPart(String heading) {
     int last = heading.lastIndexOf(" > ");
     if (last < 0) {
       return heading;
@@ -388,6 +401,15 @@ final class Text {
       return s;
     }
     return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** {@link #lowerFirst}, except for a product tier word ("Pro" stays "Pro"). */
+  static String lowerCommon(String s) {
+    int end = 0;
+    while (end < s.length() && Character.isLetterOrDigit(s.charAt(end))) {
+      end++;
+    }
+    return TIER_WORDS.contains(s.substring(0, end)) ? s : lowerFirst(s);
   }
 
   static String sha256Hex(String s) {
