@@ -91,7 +91,7 @@ public final class DialogueWriter {
 
   private static String[] vars(QaPair pair, Persona persona) {
     String context = pair.evidence() + "\n" + pair.question() + "\n" + pair.answer();
-    String topic = Text.topicPhrase(Text.topic(pair.heading()), context);
+    String topic = Text.topicOf(pair.heading(), context);
     String evidence = pair.evidence().strip();
     String detail = evidence.startsWith("|") || evidence.length() > 320
         ? pair.answer() : Text.plain(evidence);

@@ -94,7 +94,7 @@ final class Questions {
   static String ask(OfflineQaExtractor.Unit u, Chunk chunk, SplittableRandom r) {
     String q = u.row() != null ? tableQuestion(u) : proseQuestion(u.answer(), chunk.text(), r);
     if (q == null) {
-      String topic = Text.topicPhrase(Text.topic(chunk.heading()), chunk.text());
+      String topic = Text.topicOf(chunk.heading(), chunk.text());
       q = String.format(GENERIC[r.nextInt(GENERIC.length)], topic);
     }
     return Text.upperFirst(Text.squash(q).replace(" ?", "?"));

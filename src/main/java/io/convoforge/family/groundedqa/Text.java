@@ -329,6 +329,16 @@ final class Text {
     return sb.toString();
   }
 
+  /**
+   * The topic of a heading path as it reads mid-sentence: {@link #topicPhrase} of {@link #topic},
+   * except that a heading without parents (a document title such as "Harbourview Public
+   * Library") keeps its case, titles being names more often than not.
+   */
+  static String topicOf(String heading, String context) {
+    String topic = topic(heading);
+    return heading.contains(" > ") ? topicPhrase(topic, context) : topic;
+  }
+
   /** Whether {@code word} looks like a name: a tier word or capitalised mid-sentence in context. */
   static boolean properIn(String context, String word) {
     if (TIER_WORDS.contains(word)) {
