@@ -5,6 +5,7 @@ import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Gates;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
+import io.convoforge.family.groundedqa.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

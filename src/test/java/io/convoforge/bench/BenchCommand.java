@@ -35,7 +35,7 @@ import picocli.CommandLine.Unmatched;
         + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox")
+      description = "offline | llm | sandbox | dedup | grounded-qa")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -114,9 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
+    if ("grounded-qa".equals(what)) {
+      return GroundedQaBench.run(count, sets, beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox, dedup]");
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
@@ -156,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
     return overrides;
   }
 
-  private static void resetPeaks() {
+  static void resetPeaks() {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
@@ -164,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static long peakHeap() {
+  static long peakHeap() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {

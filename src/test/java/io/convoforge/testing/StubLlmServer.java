@@ -448,7 +448,7 @@ public final class StubLlmServer implements AutoCloseable {
       }
       case "judge":
         schema.path("properties").fieldNames().forEachRemaining(
-            name -> root.putObject(name).put("passed", true).put("reason", "fine"));
+            name -> root.putObject(name).put("passed", true).put("detail", "fine"));
         break;
       default:
         break;

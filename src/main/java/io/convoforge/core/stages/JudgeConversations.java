@@ -135,7 +135,7 @@ public final class JudgeConversations<P> extends RecordStage<P, P> {
           JsonNode c = answer.path(name);
           boolean passed = c.path("passed").asBoolean();
           criteria.put(name, new Judgement.Criterion(passed,
-              passed ? null : c.path("reason").asText("")));
+              passed ? null : c.path("detail").asText("")));
         }
       }
       emit.output(r.withJudgement(verdict(criteria, spec.settings.minScore(),
@@ -143,7 +143,7 @@ public final class JudgeConversations<P> extends RecordStage<P, P> {
     }
   }
 
-  /** The judge's answer schema: per rubric criterion, {@code passed} and a one-line reason. */
+  /** The judge's answer schema: per rubric criterion, {@code passed} and a one-line detail. */
   static JsonNode rubricSchema(Map<String, String> rubric) {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("type", "object");
@@ -154,8 +154,8 @@ public final class JudgeConversations<P> extends RecordStage<P, P> {
       c.put("type", "object").put("description", e.getValue());
       ObjectNode cp = c.putObject("properties");
       cp.putObject("passed").put("type", "boolean");
-      cp.putObject("reason").put("type", "string");
-      c.putArray("required").add("passed").add("reason");
+      cp.putObject("detail").put("type", "string");
+      c.putArray("required").add("passed").add("detail");
       c.put("additionalProperties", false);
       required.add(e.getKey());
     }

@@ -30,7 +30,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Keeps the top {@code select.k} records by judge score (ties: smaller id first), per value of a
+ * Keeps the top {@code select.k} (or {@code select.top_k}) records by judge score (ties: smaller id first), per value of a
  * slice key ({@code select.per}: task, heading, persona...; default the family's) or over the
  * whole run ({@code overall}).
  *
@@ -58,9 +58,10 @@ public final class SelectTop<P> extends RecordStage<P, P> {
   /** The recipe's {@code select} section; {@code defaultPer} when it sets no {@code per}. */
   public static <P> SelectTop<P> of(Recipe recipe, String defaultPer) {
     Map<String, Object> s = recipe.section("select");
-    if (!(s.get("k") instanceof Number n)) {
+    Object k = s.get("top_k") != null ? s.get("top_k") : s.get("k");
+    if (!(k instanceof Number n)) {
       throw new InputException(recipe.file(), "field select.k",
-          "the select stage needs select.k (how many to keep)");
+          "the select stage needs select.k (or select.top_k): how many to keep");
     }
     String per = String.valueOf(s.getOrDefault("per", defaultPer));
     if (per.isBlank()) {

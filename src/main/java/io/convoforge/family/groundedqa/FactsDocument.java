@@ -1,6 +1,6 @@
 package io.convoforge.family.groundedqa;
 
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

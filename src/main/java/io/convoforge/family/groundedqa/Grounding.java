@@ -3,6 +3,7 @@ package io.convoforge.family.groundedqa;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks a {@link QaPair} against the {@link Chunk} it came from. In: the pair, its chunk, the
@@ -68,6 +69,23 @@ public final class Grounding {
           + "), after as_of " + asOf);
     }
     return new Validation(reasons.isEmpty(), reasons, String.join("; ", details));
+  }
+
+  /**
+   * The answer's key facts that {@code dialogue} does not state: every number, amount,
+   * percentage, date and time of the answer must appear in it (names may be paraphrased).
+   * Empty when all do.
+   */
+  public static List<String> missingKeyFacts(String answer, String dialogue) {
+    Set<String> keys = Facts.keys(dialogue);
+    String lower = Text.squash(dialogue).toLowerCase(java.util.Locale.ROOT);
+    List<String> missing = new ArrayList<>();
+    for (Facts.Fact f : Facts.claims(answer)) {
+      if (!"name".equals(f.kind()) && !Facts.grounded(f, keys, lower)) {
+        missing.add(f.text());
+      }
+    }
+    return missing;
   }
 
   private static String shorten(String s) {

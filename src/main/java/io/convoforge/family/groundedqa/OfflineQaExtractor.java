@@ -1,6 +1,6 @@
 package io.convoforge.family.groundedqa;
 
-import io.convoforge.util.Seeds;
+import io.convoforge.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,11 +60,15 @@ public final class OfflineQaExtractor {
     List<QaPair> out = new ArrayList<>(chosen.size());
     for (Unit u : chosen) {
       String question = Questions.ask(u, chunk, random);
-      String id = "q-" + Text.sha256Hex(chunk.id() + "\n" + question + "\n" + u.evidence())
-          .substring(0, 12);
-      out.add(new QaPair(id, chunk.id(), chunk.heading(), question, u.answer(), u.evidence()));
+      out.add(new QaPair(pairId(chunk, question, u.evidence()), chunk.id(), chunk.heading(),
+          question, u.answer(), u.evidence()));
     }
     return out;
+  }
+
+  /** A pair's id, from its chunk, question and evidence (whoever extracted it). */
+  public static String pairId(Chunk chunk, String question, String evidence) {
+    return "q-" + Text.sha256Hex(chunk.id() + "\n" + question + "\n" + evidence).substring(0, 12);
   }
 
   /** The answerable sentences of a chunk's text, in order. */

@@ -23,3 +23,4 @@
  * extract_qa} with the chunk id, stage {@code converse} with {@code pairId/personaId/styleId}.
  */
 package io.convoforge.family.groundedqa;
+

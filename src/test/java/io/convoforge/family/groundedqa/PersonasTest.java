@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.convoforge.schema.InputException;
-import io.convoforge.schema.Problem;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
-import io.convoforge.model.Json;
-import io.convoforge.schema.JsonSchemas;
+import io.convoforge.core.input.JsonSchemas;
+import io.convoforge.core.model.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.convoforge.family.groundedqa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

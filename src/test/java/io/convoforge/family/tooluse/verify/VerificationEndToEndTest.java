@@ -10,6 +10,7 @@ import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Gates;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
+import io.convoforge.family.groundedqa.Verdict;
 import io.convoforge.family.tooluse.ToolUseRun;
 import io.convoforge.family.tooluse.eval.Evaluator;
 import io.convoforge.family.tooluse.eval.MockAgent;
