@@ -95,13 +95,25 @@ public final class SchemaLoader {
 
   private static Column column(
       String file, String at, String name, JsonNode p, List<Problem> problems) {
-    String type = p.get("type").asText();
+    JsonNode values = p.has("enum") ? p.get("enum")
+        : p.has("const") ? Json.MAPPER.createArrayNode().add(p.get("const")) : null;
+    String valuesAt = "field " + at + (p.has("enum") ? ".enum" : ".const");
+    String type = p.has("type") ? p.get("type").asText() : inferType(values, valuesAt, file,
+        problems);
+    boolean typed = type != null;
+    if (!typed) {
+      if (values == null) {
+        problems.add(new Problem(file, "field " + at, "needs a 'type' (string, integer, number"
+            + " or boolean), or an 'enum' or 'const' whose values give it"));
+      }
+      type = "string";
+    }
     List<Object> enumValues = null;
-    if (p.has("enum")) {
+    if (values != null) {
       enumValues = new ArrayList<>();
-      for (JsonNode v : p.get("enum")) {
-        if (!matchesType(type, v)) {
-          problems.add(new Problem(file, "field " + at + ".enum",
+      for (JsonNode v : values) {
+        if (typed && !matchesType(type, v)) {
+          problems.add(new Problem(file, valuesAt,
               "value " + v + " is not of the property's type '" + type + "'"));
         }
         enumValues.add(Json.MAPPER.convertValue(v, Object.class));
@@ -135,6 +147,34 @@ public final class SchemaLoader {
     return new Column(name, type, enumValues, format, pattern, min, max, minLen, maxLen,
         text(p, "description"), text(p, "x-references"),
         p.has("x-unique") && p.get("x-unique").asBoolean());
+  }
+
+  /**
+   * The type an enum's (or const's) values give a property without one, as JSON Schema reads
+   * them: all strings, all integers, numbers (integers and decimals), or all booleans. Null and
+   * mixed values are named as problems (a column has one type here), and give null.
+   */
+  static String inferType(JsonNode values, String at, String file, List<Problem> problems) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    Set<String> kinds = new java.util.TreeSet<>();
+    for (JsonNode v : values) {
+      kinds.add(v.isTextual() ? "string" : v.isIntegralNumber() ? "integer"
+          : v.isNumber() ? "number" : v.isBoolean() ? "boolean" : v.getNodeType().name()
+              .toLowerCase(java.util.Locale.ROOT));
+    }
+    if (kinds.equals(Set.of("integer", "number"))) {
+      return "number";
+    }
+    if (kinds.size() == 1 && Set.of("string", "integer", "number", "boolean")
+        .contains(kinds.iterator().next())) {
+      return kinds.iterator().next();
+    }
+    problems.add(new Problem(file, at, "values of " + kinds + (kinds.size() > 1 ? " mix types"
+        : " are not supported") + "; a column holds one of string, integer, number or boolean:"
+        + " give the property a 'type' and values of that type"));
+    return null;
   }
 
   private static void checkReferences(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.core.input.InputException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SchemaLoaderTest {
@@ -21,6 +22,42 @@ class SchemaLoaderTest {
     assertEquals("opportunity_id", opp.primaryKey());
     assertEquals("Client", opp.column("client_id").references());
     assertTrue(s.table("Client").column("name").unique());
+  }
+
+  private static TablesSchema withProperty(String property) {
+    return SchemaLoader.parse("s.json", "{\"$defs\":{\"Account\":{\"type\":\"object\","
+        + "\"x-primary-key\":\"id\",\"properties\":{\"id\":{\"type\":\"string\"},"
+        + "\"plan\":" + property + "},\"required\":[\"id\",\"plan\"]}}}");
+  }
+
+  @Test
+  void anEnumWithoutATypeGetsTheTypeOfItsValues() {
+    assertEquals("string", withProperty("{\"enum\":[\"free\",\"pro\"]}")
+        .table("Account").column("plan").type());
+    assertEquals("integer", withProperty("{\"enum\":[1,2,3]}").table("Account")
+        .column("plan").type());
+    assertEquals("number", withProperty("{\"enum\":[1,2.5]}").table("Account")
+        .column("plan").type());
+    assertEquals("boolean", withProperty("{\"const\":true}").table("Account")
+        .column("plan").type());
+    assertEquals(List.of("free", "pro"), withProperty("{\"enum\":[\"free\",\"pro\"]}")
+        .table("Account").column("plan").enumValues());
+  }
+
+  @Test
+  void mixedOrUnsupportedEnumValuesAreNamedAndATypelessPropertyIsExplained() {
+    InputException mixed = assertThrows(InputException.class,
+        () -> withProperty("{\"enum\":[\"free\",2]}"));
+    assertTrue(mixed.getMessage().contains("s.json, field $defs.Account.properties.plan.enum:"
+        + " values of [integer, string] mix types"), mixed.getMessage());
+    assertEquals(1, mixed.problems().size(), "one problem, not one per value");
+    InputException nulls = assertThrows(InputException.class,
+        () -> withProperty("{\"enum\":[null]}"));
+    assertTrue(nulls.getMessage().contains("values of [null] are not supported"),
+        nulls.getMessage());
+    InputException none = assertThrows(InputException.class,
+        () -> withProperty("{\"description\":\"the plan\"}"));
+    assertTrue(none.getMessage().contains("needs a 'type'"), none.getMessage());
   }
 
   @Test
