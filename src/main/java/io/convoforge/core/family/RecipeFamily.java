@@ -1,5 +1,6 @@
 package io.convoforge.core.family;
 
+import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.recipe.RecipeKind;
 import java.util.List;

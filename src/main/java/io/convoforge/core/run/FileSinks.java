@@ -1,9 +1,9 @@
 package io.convoforge.core.run;
 
 import io.convoforge.core.family.FamilyRun;
-import io.convoforge.core.family.RecordCodec;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.model.Rejected;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.MapElements;

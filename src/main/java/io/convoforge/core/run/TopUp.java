@@ -1,10 +1,10 @@
 package io.convoforge.core.run;
 
-import io.convoforge.core.family.RecordCodec;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.model.Rejected;
 import io.convoforge.core.util.Seeds;
 import java.io.BufferedWriter;

@@ -3,11 +3,11 @@ package io.convoforge.family.groundedqa;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.family.RecordCodec;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Judgement;
 import io.convoforge.core.model.Message;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.RecordCodec;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package io.convoforge.family.tooluse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.family.RecordCodec;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.RecordCodec;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.ToolUse;
 import io.convoforge.family.tooluse.model.Turns;

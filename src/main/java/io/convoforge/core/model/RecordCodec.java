@@ -1,4 +1,4 @@
-package io.convoforge.core.family;
+package io.convoforge.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.model.Record;
