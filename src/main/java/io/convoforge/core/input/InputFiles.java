@@ -52,19 +52,36 @@ public final class InputFiles {
   /** Parses a YAML mapping ({@code expected} says what it should hold when it is not one). */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parseYamlMapping(String file, String text, String expected) {
-    if (text.isBlank()) {
+    return Json.MAPPER.convertValue(parseYamlTree(file, text, expected), Map.class);
+  }
+
+  /** Parses a YAML document whose root is a mapping, as a JSON tree (for schema checks). */
+  public static JsonNode parseYamlTree(String file, String text, String expected) {
+    if (text == null || text.isBlank()) {
       throw new InputException(file, null, "the file is empty; expected " + expected);
     }
-    Object parsed;
+    JsonNode parsed;
     try {
-      parsed = YAML.readValue(text, Object.class);
+      parsed = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       throw new InputException(file, where(e), "malformed YAML: " + e.getOriginalMessage());
     }
-    if (!(parsed instanceof Map)) {
+    if (parsed == null || !parsed.isObject()) {
       throw new InputException(file, null, "expected " + expected);
     }
-    return (Map<String, Object>) parsed;
+    return parsed;
+  }
+
+  /** A JSON document shipped inside the jar (a schema), by its resource path. */
+  public static JsonNode resourceJson(String path) {
+    try (java.io.InputStream in = InputFiles.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("no resource " + path);
+      }
+      return Json.MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Parses a YAML value given on the command line; text that is not YAML stays a string. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.llm.Backend;
 import io.convoforge.core.llm.LlmSession;
+import io.convoforge.core.llm.OfflineBackend;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Judgement;
@@ -94,43 +95,30 @@ public final class JudgeConversations<P> extends RecordStage<P, P> {
     return applyFn(input, "Judge", new JudgeFn<>(this), backend);
   }
 
-  static final class JudgeFn<P> extends RecordFn<P, P> {
+  static final class JudgeFn<P> extends ModelFn<P, P> {
     private final JudgeConversations<P> spec;
     private final JsonNode schema;
-    private transient LlmSession session;
 
     JudgeFn(JudgeConversations<P> spec) {
-      super(STAGE, !spec.backend.offline() && !spec.settings.rubric().isEmpty());
+      // Without a rubric there is nothing to ask: the rules judge, as offline.
+      super(STAGE, spec.settings.rubric().isEmpty() ? OfflineBackend.INSTANCE : spec.backend,
+          spec.prompts, spec.runId);
       this.spec = spec;
       this.schema = rubricSchema(spec.settings.rubric());
-    }
-
-    @Override
-    protected void open() {
-      if (callsModel()) {
-        session = spec.backend.open(spec.prompts, STAGE, spec.runId);
-      }
-    }
-
-    @Override
-    protected void close() {
-      if (session != null) {
-        session.close();
-      }
     }
 
     @Override
     protected void process(Record<P> r, Emitter<P> emit) throws RejectException {
       Map<String, Judgement.Criterion> criteria = new TreeMap<>(spec.judging.rules(r));
       Map<String, String> rubric = spec.settings.rubric();
-      if (session == null) {
+      if (session() == null) {
         criteria.putAll(spec.judging.offlineRubric(r, rubric.keySet()));
-      } else if (!rubric.isEmpty()) {
+      } else {
         Map<String, String> vars = new LinkedHashMap<>(spec.judging.promptVars(r));
         StringBuilder list = new StringBuilder();
         rubric.forEach((k, v) -> list.append("- ").append(k).append(": ").append(v).append('\n'));
         vars.put("rubric", list.toString());
-        JsonNode answer = session.ask(STAGE, vars, schema, r.id(), LlmSession.Check.NONE);
+        JsonNode answer = session().ask(STAGE, vars, schema, r.id(), LlmSession.Check.NONE);
         for (String name : rubric.keySet()) {
           JsonNode c = answer.path(name);
           boolean passed = c.path("passed").asBoolean();

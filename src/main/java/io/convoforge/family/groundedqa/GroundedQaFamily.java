@@ -6,12 +6,8 @@ import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.input.InputFiles;
 import io.convoforge.core.llm.Prompts;
-import io.convoforge.core.model.Json;
 import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.recipe.Recipe;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -40,12 +36,7 @@ public final class GroundedQaFamily implements RecipeFamily {
 
   @Override
   public JsonNode recipeSchema() {
-    try (InputStream in = getClass().getResourceAsStream(
-        "/schemas/recipe-grounded-qa.schema.json")) {
-      return Json.MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return InputFiles.resourceJson("/schemas/recipe-grounded-qa.schema.json");
   }
 
   @Override

@@ -1,11 +1,9 @@
 package io.convoforge.family.groundedqa;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Schema;
 import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.InputFiles;
 import io.convoforge.core.input.JsonSchemas;
 import io.convoforge.core.input.Problem;
 import io.convoforge.core.model.Json;
@@ -40,7 +38,6 @@ import java.util.Set;
 public record Personas(List<Persona> personas, List<Style> styles)
     implements Serializable {
   public static final String SCHEMA_RESOURCE = "/schemas/personas.schema.json";
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static volatile Schema schema;
 
   public Personas {
@@ -57,16 +54,8 @@ public record Personas(List<Persona> personas, List<Style> styles)
   }
 
   public static Personas parse(String file, String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml == null ? "" : yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? null : "line " + e.getLocation().getLineNr();
-      throw new InputException(file, where, "malformed YAML: " + e.getOriginalMessage());
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new InputException(file, null, "the file is empty; expected 'personas' and 'styles'");
-    }
+    JsonNode root = InputFiles.parseYamlTree(file, yaml,
+        "a mapping with 'personas' and 'styles'");
     List<Problem> problems = new ArrayList<>();
     for (String v : JsonSchemas.violations(schema(), root)) {
       int colon = v.indexOf(": ");

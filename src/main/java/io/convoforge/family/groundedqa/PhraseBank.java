@@ -1,10 +1,8 @@
 package io.convoforge.family.groundedqa;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.InputFiles;
 import io.convoforge.core.input.Problem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +48,6 @@ public final class PhraseBank implements Serializable {
       "assistant.more", List.of("detail"),
       "assistant.quote", List.of("detail"),
       "assistant.scope", List.of("detail"));
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** A parsed phrase: {@code literals[i]}, then the value of placeholder {@code slots[i]}, ... */
   record Template(String text, String[] literals, int[] slots) implements Serializable {}
@@ -85,16 +82,8 @@ public final class PhraseBank implements Serializable {
   }
 
   public static PhraseBank parse(String file, String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml == null ? "" : yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? null : "line " + e.getLocation().getLineNr();
-      throw new InputException(file, where, "malformed YAML: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new InputException(file, null, "expected a mapping with 'user' and 'assistant'");
-    }
+    JsonNode root = InputFiles.parseYamlTree(file, yaml,
+        "a mapping with 'user' and 'assistant'");
     List<Problem> problems = new ArrayList<>();
     Map<String, Map<String, Template[]>> out = new HashMap<>();
     for (String path : PATHS) {

@@ -7,7 +7,6 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.input.InputFiles;
 import io.convoforge.core.input.Problem;
 import io.convoforge.core.llm.Prompts;
-import io.convoforge.core.model.Json;
 import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.family.tooluse.cli.EvalCommand;
@@ -21,9 +20,6 @@ import io.convoforge.family.tooluse.recipe.TaskCatalog;
 import io.convoforge.family.tooluse.schema.SchemaLoader;
 import io.convoforge.family.tooluse.schema.TablesSchema;
 import io.convoforge.family.tooluse.schema.Tools;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +46,7 @@ public final class ToolUseFamily implements RecipeFamily {
 
   @Override
   public JsonNode recipeSchema() {
-    try (InputStream in = getClass().getResourceAsStream("/schemas/recipe-tool-use.schema.json")) {
-      return Json.MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return InputFiles.resourceJson("/schemas/recipe-tool-use.schema.json");
   }
 
   @Override

@@ -2,12 +2,11 @@ package io.convoforge.testing.echo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.llm.Backend;
-import io.convoforge.core.llm.LlmSession;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Message;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RejectException;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import java.util.ArrayList;
@@ -34,36 +33,18 @@ final class Answer extends RecordStage<String, String> {
     return applyFn(input, "Answer", new AnswerFn(this), backend);
   }
 
-  static final class AnswerFn extends RecordFn<String, String> {
-    private final Answer spec;
-    private transient LlmSession session;
-
+  static final class AnswerFn extends ModelFn<String, String> {
     AnswerFn(Answer spec) {
-      super("answer", true);
-      this.spec = spec;
-    }
-
-    @Override
-    protected void open() {
-      if (!spec.backend.offline()) {
-        session = spec.backend.open(spec.prompts, "answer", spec.runId);
-      }
-    }
-
-    @Override
-    protected void close() {
-      if (session != null) {
-        session.close();
-      }
+      super("answer", spec.backend, spec.prompts, spec.runId);
     }
 
     @Override
     protected void process(Record<String> r, Emitter<String> emit) throws RejectException {
       String reply;
-      if (session == null) {
+      if (session() == null) {
         reply = r.payload().toUpperCase(Locale.ROOT);
       } else {
-        JsonNode a = session.ask("answer", Map.of("text", r.payload()), r.id(),
+        JsonNode a = session().ask("answer", Map.of("text", r.payload()), r.id(),
             n -> n.path("reply").asText().isBlank() ? List.of("reply is empty") : List.of());
         reply = a.path("reply").asText();
       }

@@ -1,11 +1,10 @@
 package io.convoforge.family.groundedqa.stages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.llm.LlmSession;
 import io.convoforge.core.model.Message;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RejectException;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.core.util.Seeds;
@@ -58,27 +57,12 @@ public final class Converse extends RecordStage<GroundedQa, GroundedQa> {
     return applyFn(input, "Converse", new ConverseFn(ctx), ctx.run().backend());
   }
 
-  static final class ConverseFn extends RecordFn<GroundedQa, GroundedQa> {
+  static final class ConverseFn extends ModelFn<GroundedQa, GroundedQa> {
     private final GroundedQaContext ctx;
-    private transient LlmSession session;
 
     ConverseFn(GroundedQaContext ctx) {
-      super(STAGE, true);
+      super(STAGE, ctx.run().backend(), ctx.prompts(), ctx.run().runId());
       this.ctx = ctx;
-    }
-
-    @Override
-    protected void open() {
-      if (!ctx.run().backend().offline()) {
-        session = ctx.run().backend().open(ctx.prompts(), STAGE, ctx.run().runId());
-      }
-    }
-
-    @Override
-    protected void close() {
-      if (session != null) {
-        session.close();
-      }
     }
 
     @Override
@@ -95,7 +79,7 @@ public final class Converse extends RecordStage<GroundedQa, GroundedQa> {
             r.payload().forDialogue(persona, style))
             .withSlice(PERSONA, persona.id()).withSlice(STYLE, style.id());
         try {
-          emit.output(child.withMessages(session == null ? offline(pair, persona, style)
+          emit.output(child.withMessages(session() == null ? offline(pair, persona, style)
               : ask(pair, persona, style, child.id())));
         } catch (RejectException e) {
           emit.reject(child, STAGE, e);
@@ -123,7 +107,7 @@ public final class Converse extends RecordStage<GroundedQa, GroundedQa> {
       vars.put("style", style.id() + ": " + style.description());
       vars.put("min_messages", String.valueOf(ctx.minMessages()));
       vars.put("max_messages", String.valueOf(ctx.maxMessages()));
-      JsonNode answer = session.ask(STAGE, vars, id, a -> check(a, pair));
+      JsonNode answer = session().ask(STAGE, vars, id, a -> check(a, pair));
       List<Message> out = new ArrayList<>();
       for (JsonNode m : answer.path("messages")) {
         out.add(Message.of(m.path("role").asText(), m.path("text").asText()));

@@ -1,10 +1,9 @@
 package io.convoforge.family.groundedqa.stages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.llm.LlmSession;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RejectException;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.family.groundedqa.Chunk;
@@ -45,34 +44,19 @@ public final class ExtractQa extends RecordStage<GroundedQa, GroundedQa> {
     return applyFn(input, "Extract", new ExtractFn(ctx), ctx.run().backend());
   }
 
-  static final class ExtractFn extends RecordFn<GroundedQa, GroundedQa> {
+  static final class ExtractFn extends ModelFn<GroundedQa, GroundedQa> {
     private final GroundedQaContext ctx;
-    private transient LlmSession session;
 
     ExtractFn(GroundedQaContext ctx) {
-      super(STAGE, true);
+      super(STAGE, ctx.run().backend(), ctx.prompts(), ctx.run().runId());
       this.ctx = ctx;
-    }
-
-    @Override
-    protected void open() {
-      if (!ctx.run().backend().offline()) {
-        session = ctx.run().backend().open(ctx.prompts(), STAGE, ctx.run().runId());
-      }
-    }
-
-    @Override
-    protected void close() {
-      if (session != null) {
-        session.close();
-      }
     }
 
     @Override
     protected void process(Record<GroundedQa> r, Emitter<GroundedQa> emit)
         throws RejectException {
       Chunk chunk = r.payload().chunk();
-      List<QaPair> pairs = session == null
+      List<QaPair> pairs = session() == null
           ? OfflineQaExtractor.extract(chunk, ctx.qaPerChunk(), ctx.run().seed())
           : ask(chunk, r.id());
       if (pairs.isEmpty()) {
@@ -86,7 +70,7 @@ public final class ExtractQa extends RecordStage<GroundedQa, GroundedQa> {
 
     private List<QaPair> ask(Chunk chunk, String id) throws RejectException {
       int n = ctx.qaPerChunk();
-      JsonNode answer = session.ask(STAGE, Map.of("heading", chunk.heading(), "chunk",
+      JsonNode answer = session().ask(STAGE, Map.of("heading", chunk.heading(), "chunk",
           chunk.text(), "n", String.valueOf(n), "as_of", ctx.asOf().toString()), id,
           a -> a.path("pairs").size() > n
               ? List.of("give at most " + n + " pairs, not " + a.path("pairs").size())
