@@ -33,7 +33,7 @@ public final class SqlGuard {
   private static final Set<String> BANNED_FUNCTIONS = Set.of("glob", "query", "query_table",
       "sniff_csv", "parquet_metadata", "parquet_schema", "parquet_file_metadata",
       "parquet_kv_metadata", "json_execute_serialized_sql", "getenv", "duckdb_secrets",
-      "load_aws_credentials", "st_read", "httpfs", "current_setting");
+      "load_aws_credentials", "st_read", "httpfs");
   private static final Set<String> FIRST_WORDS =
       Set.of("select", "with", "from", "values", "describe", "summarize", "show");
   private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
