@@ -1,13 +1,8 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.schema.InputException;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -18,8 +13,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.StringJoiner;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,18 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One episode's SQL sandbox: a private in-memory DuckDB database holding one CSV as one table.
+ * One episode's SQL sandbox: its own connection to a locked-down {@link SqlDatabase} holding one
+ * CSV as one table.
  *
- * <p>In: a {@link CsvTable} and its {@link Profile}; the table is loaded with {@code read_csv}
- * using the detected delimiter, header, {@code "} quoting, {@code nullstr=''} and the profile's
- * column types (so SQL and profile agree on every type). Then the database is locked down:
- * external access off, extension auto-install/load off, memory limit, one thread, configuration
- * locked. Out of {@link #run}: a {@link SqlResult} for every statement — refused ones (see {@link
+ * <p>Out of {@link #run}: a {@link SqlResult} for every statement — refused ones (see {@link
  * SqlGuard}) are never executed; a statement running longer than the timeout is cancelled from a
  * watchdog thread ({@link Statement#cancel()}, DuckDB's interrupt) and reported as an error; if the
- * connection is unusable afterwards the database is rebuilt. {@code run} never throws. {@link #open}
- * throws an {@link InputException} naming the file when DuckDB cannot load the CSV the way it was
- * parsed. One thread at a time; close it after the episode.
+ * connection is unusable afterwards it is replaced by a fresh one to the same database. {@code run}
+ * never throws. {@link #open} makes a sandbox with a private database (loaded for it, closed with
+ * it); {@link SqlDatabase#connect} makes one over a database shared by many episodes, which costs
+ * a connection instead of a CSV load. One thread at a time; close it after the episode.
  */
 public final class SqlSandbox implements AutoCloseable {
   private static final ScheduledExecutorService WATCHDOG =
@@ -74,44 +65,37 @@ public final class SqlSandbox implements AutoCloseable {
     }
   }
 
-  /** A column of the loaded table with its DuckDB type. */
-  public record Column(String name, String type) {}
-
-  private final CsvTable csv;
-  private final Profile profile;
-  private final Limits limits;
-  private final String table;
+  private final SqlDatabase database;
+  private final boolean ownsDatabase;
   private Connection conn;
-  private List<Column> schema;
 
-  private SqlSandbox(CsvTable csv, Profile profile, Limits limits) {
-    this.csv = csv;
-    this.profile = profile;
-    this.limits = limits;
-    this.table = csv.tableName();
+  SqlSandbox(SqlDatabase database, Connection conn, boolean ownsDatabase) {
+    this.database = database;
+    this.conn = conn;
+    this.ownsDatabase = ownsDatabase;
   }
 
+  /** A sandbox over its own database: loads the CSV (see {@link SqlDatabase#load}). */
   public static SqlSandbox open(CsvTable csv, Profile profile) {
     return open(csv, profile, Limits.defaults());
   }
 
   public static SqlSandbox open(CsvTable csv, Profile profile, Limits limits) {
-    SqlSandbox s = new SqlSandbox(csv, profile, limits);
-    s.connect();
-    return s;
+    SqlDatabase db = SqlDatabase.load(csv, profile, limits);
+    return new SqlSandbox(db, db.newConnection(), true);
   }
 
   /** The SQL name of the loaded table. */
   public String table() {
-    return table;
+    return database.table();
   }
 
-  public List<Column> schema() {
-    return schema;
+  public List<SqlDatabase.Column> schema() {
+    return database.schema();
   }
 
   public Limits limits() {
-    return limits;
+    return database.limits();
   }
 
   /** Runs one statement; see the class comment. Never throws. */
@@ -133,7 +117,7 @@ public final class SqlSandbox implements AutoCloseable {
         } catch (SQLException | RuntimeException ignored) {
           // The statement finished or closed meanwhile: nothing left to stop.
         }
-      }, limits.timeoutMs(), TimeUnit.MILLISECONDS);
+      }, limits().timeoutMs(), TimeUnit.MILLISECONDS);
       try {
         return read(st, sql, t0, cancelled);
       } finally {
@@ -143,7 +127,7 @@ public final class SqlSandbox implements AutoCloseable {
       if (cancelled.get()) {
         recoverIfBroken();
         return SqlResult.failure("Timeout: the statement was cancelled after "
-            + limits.timeoutMs() + " ms", ms(t0));
+            + limits().timeoutMs() + " ms", ms(t0));
       }
       return SqlResult.failure(clip(String.valueOf(e.getMessage())), ms(t0));
     }
@@ -152,12 +136,11 @@ public final class SqlSandbox implements AutoCloseable {
   @Override
   public void close() {
     if (conn != null) {
-      try {
-        conn.close();
-      } catch (SQLException ignored) {
-        // Closing an in-memory database cannot lose anything.
-      }
+      SqlDatabase.closeQuietly(conn);
       conn = null;
+    }
+    if (ownsDatabase) {
+      database.close();
     }
   }
 
@@ -175,12 +158,12 @@ public final class SqlSandbox implements AutoCloseable {
       }
       List<List<Object>> rows = new ArrayList<>();
       long count = 0;
-      long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(limits.timeoutMs());
+      long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(limits().timeoutMs());
       while (rs.next()) {
-        if (count < limits.rowCap()) {
+        if (count < limits().rowCap()) {
           List<Object> row = new ArrayList<>(n);
           for (int i = 1; i <= n; i++) {
-            row.add(json(rs.getObject(i), limits.cellChars()));
+            row.add(json(rs.getObject(i), limits().cellChars()));
           }
           rows.add(java.util.Collections.unmodifiableList(row));
         }
@@ -193,89 +176,16 @@ public final class SqlSandbox implements AutoCloseable {
     }
   }
 
-  private void connect() {
-    try {
-      Properties p = new Properties();
-      p.setProperty("threads", "1");
-      p.setProperty("memory_limit", limits.memoryLimit());
-      conn = DriverManager.getConnection("jdbc:duckdb:", p);
-      load();
-      lockDown();
-      schema = describe();
-    } catch (SQLException e) {
-      close();
-      throw new InputException(csv.file(), "", "DuckDB could not load the CSV as parsed: "
-          + clip(e.getMessage()));
-    }
-  }
-
-  private void load() throws SQLException {
-    Path file = csv.path();
-    Path temp = null;
-    if (file == null) {
-      try {
-        temp = Files.createTempFile("csvagent-", ".csv");
-        Files.write(temp, csv.bytes());
-      } catch (IOException e) {
-        throw new SQLException("cannot write a temporary copy: " + e.getMessage(), e);
-      }
-      file = temp;
-    }
-    try (Statement st = conn.createStatement()) {
-      st.execute("CREATE TABLE " + Sql.ident(table) + " AS SELECT * FROM read_csv("
-          + Sql.string(file.toAbsolutePath().toString()) + ", delim=" + Sql.string(
-              String.valueOf(csv.delimiter())) + ", header=true, quote='\"', escape='\"',"
-          + " nullstr='', all_varchar=false, auto_detect=false, columns=" + columnTypes() + ")");
-      try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + Sql.ident(table))) {
-        rs.next();
-        if (rs.getLong(1) != csv.rows().size()) {
-          throw new SQLException("DuckDB read " + rs.getLong(1) + " rows, the CSV parser "
-              + csv.rows().size());
-        }
-      }
-    } finally {
-      if (temp != null) {
-        deleteQuietly(temp);
-      }
-    }
-  }
-
-  private String columnTypes() {
-    StringJoiner j = new StringJoiner(", ", "{", "}");
-    for (String c : csv.columns()) {
-      j.add(Sql.string(c) + ": " + Sql.string(profile.type(c).duckdbType()));
-    }
-    return j.toString();
-  }
-
-  private void lockDown() throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute("SET autoinstall_known_extensions=false");
-      st.execute("SET autoload_known_extensions=false");
-      st.execute("SET enable_external_access=false");
-      st.execute("SET memory_limit=" + Sql.string(limits.memoryLimit()));
-      st.execute("SET threads=1");
-      st.execute("SET lock_configuration=true");
-    }
-  }
-
-  private List<Column> describe() throws SQLException {
-    List<Column> cols = new ArrayList<>();
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("DESCRIBE " + Sql.ident(table))) {
-      while (rs.next()) {
-        cols.add(new Column(rs.getString(1), rs.getString(2)));
-      }
-    }
-    return List.copyOf(cols);
-  }
-
   private void recoverIfBroken() {
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
       rs.next();
     } catch (SQLException | RuntimeException e) {
-      close();
-      connect();
+      SqlDatabase.closeQuietly(conn);
+      try {
+        conn = database.newConnection();
+      } catch (IllegalStateException closed) {
+        conn = null;
+      }
     }
   }
 
@@ -310,19 +220,11 @@ public final class SqlSandbox implements AutoCloseable {
     return s.length() <= maxChars ? s : s.substring(0, maxChars - 1) + "…";
   }
 
-  private static String clip(String s) {
+  static String clip(String s) {
     return s.length() <= MAX_ERROR_CHARS ? s : s.substring(0, MAX_ERROR_CHARS - 1) + "…";
   }
 
   private static long ms(long t0) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // A leftover temp file is harmless.
-    }
   }
 }

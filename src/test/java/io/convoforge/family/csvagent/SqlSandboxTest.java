@@ -32,10 +32,10 @@ class SqlSandboxTest {
   @Test
   void loadsTheCsvWithTheProfileTypes() {
     assertEquals("orders", sandbox.table());
-    assertTrue(sandbox.schema().contains(new SqlSandbox.Column("order_date", "DATE")));
-    assertTrue(sandbox.schema().contains(new SqlSandbox.Column("order_total", "DOUBLE")));
-    assertTrue(sandbox.schema().contains(new SqlSandbox.Column("gift_wrap", "BOOLEAN")));
-    assertTrue(sandbox.schema().contains(new SqlSandbox.Column("quantity", "BIGINT")));
+    assertTrue(sandbox.schema().contains(new SqlDatabase.Column("order_date", "DATE")));
+    assertTrue(sandbox.schema().contains(new SqlDatabase.Column("order_total", "DOUBLE")));
+    assertTrue(sandbox.schema().contains(new SqlDatabase.Column("gift_wrap", "BOOLEAN")));
+    assertTrue(sandbox.schema().contains(new SqlDatabase.Column("quantity", "BIGINT")));
     SqlResult r = sandbox.run("SELECT COUNT(*) AS n, COUNT(discount_pct) AS d FROM orders;");
     assertTrue(r.ok(), r.error());
     assertEquals(List.of("n", "d"), r.columns());
@@ -166,6 +166,25 @@ class SqlSandboxTest {
       assertEquals("t_2024_weather", s.table());
       SqlResult r = s.run("SELECT SUM(\"temp °C\"), COUNT(note) FROM t_2024_weather");
       assertEquals(List.of(0.5, 1L), r.rows().get(0));
+    }
+  }
+
+  @Test
+  void episodesShareOneLoadedDatabaseThroughTheirOwnConnections() {
+    try (SqlDatabase db = SqlDatabase.load(Fixtures.table("orders.csv"),
+        Fixtures.profile("orders.csv"), SqlSandbox.Limits.defaults().withTimeoutMs(300))) {
+      SqlSandbox a = db.connect();
+      try (SqlSandbox b = db.connect()) {
+        assertTrue(a.run("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r)"
+            + " SELECT COUNT(*) FROM r").error().startsWith("Timeout"));
+        assertEquals(1500L, b.run("SELECT COUNT(*) FROM orders").scalar());
+        assertFalse(b.run("SET threads = 4").ok());
+      }
+      a.close();
+      try (SqlSandbox c = db.connect()) {
+        assertEquals(1500L, c.run("SELECT COUNT(*) FROM orders").scalar(), "db outlives them");
+        assertEquals(false, c.run("SELECT current_setting('enable_external_access')").scalar());
+      }
     }
   }
 
