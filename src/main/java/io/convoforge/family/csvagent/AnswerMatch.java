@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * <p>Numbers (and text that reads as a number, thousands separators allowed: {@code "1,234.5"})
  * match when {@code |a − b| ≤ tolerance}, compared exactly in decimal so that 1.0 and 1.1 match at
  * tolerance 0.1. The tolerance is <b>absolute</b>, as in the seed: stored answers are rounded to 2
- * decimals (4 below 1), so rounding never costs more than 0.005, while a relative tolerance of
- * 0.1 would let a count of 1,012 pass for 1,100. Text matches ignoring case, surrounding quotes,
+ * decimals (4 below 1), so rounding never costs more than 0.005, while a relative tolerance of 0.1
+ * would let a count of 1,012 pass for 1,100. Text matches ignoring case, surrounding quotes,
  * repeated whitespace and trailing {@code . , ; : ! ?}. Lists match element-wise in order when
- * {@code ordered}, else as multisets; a list and a comma-separated text are compared as lists.
- * A null answer (a trace that gave none) matches nothing, not even another null.
+ * {@code ordered}, else as multisets; a list and a comma-separated text are compared as lists. A
+ * null answer (a trace that gave none) matches nothing, not even another null.
  */
 public final class AnswerMatch {
   private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+|\\d{1,3}(,\\d{3})+)(\\.\\d+)?");

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * The answer of a query, as stored in questions and stated by solvers. {@link #round}: integers
  * stay exact; other numbers are rounded half-up to 2 decimals when |x| ≥ 1 and to 4 decimals below
  * (so a share like 0.0375 keeps its digits); strings and booleans are unchanged; lists are rounded
- * element-wise. {@link #of} reads the answer from a result: the first column of every shown row
- * for {@code top_n}, else the first cell. Pure functions.
+ * element-wise. {@link #of} reads the answer from a result: the first column of every shown row for
+ * {@code top_n}, else the first cell. Pure functions.
  */
 public final class Answers {
   private Answers() {}

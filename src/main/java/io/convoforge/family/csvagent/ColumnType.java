@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 /**
  * The type of a CSV column, inferred from its non-empty cells (empty cells are nulls and do not
  * vote). A column takes the first type in this order that every non-empty cell parses as:
- * BOOLEAN ({@code true}/{@code false}, any case — {@code yes}/{@code no} stay TEXT so questions can
- * quote them as written), INTEGER (optional sign, no leading zeros, fits a long — so {@code 007} or
- * a zip code stays TEXT), NUMBER (an INTEGER or a plain decimal {@code -12.50}; no exponent, no
- * thousands separators), DATE ({@code yyyy-MM-dd}), DATETIME ({@code yyyy-MM-dd HH:mm[:ss]}, space or
- * {@code T}), else TEXT. An all-empty column is TEXT.
+ * BOOLEAN ({@code true}/{@code false}, any case — {@code yes}/{@code no} stay TEXT so questions
+ * can quote them as written), INTEGER (optional sign, no leading zeros, fits a long — so
+ * {@code 007} or a zip code stays TEXT), NUMBER (an INTEGER or a plain decimal {@code -12.50}; no
+ * exponent, no thousands separators), DATE ({@code yyyy-MM-dd}), DATETIME
+ * ({@code yyyy-MM-dd HH:mm[:ss]}, space or {@code T}), else TEXT. An all-empty column is TEXT.
  */
 public enum ColumnType {
   BOOLEAN("BOOLEAN"),
@@ -29,7 +29,8 @@ public enum ColumnType {
   private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   private static final Pattern STAMP =
       Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?");
-  private static final DateTimeFormatter STAMP_OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter STAMP_OUT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final String duckdb;
 

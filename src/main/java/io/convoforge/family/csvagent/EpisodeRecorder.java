@@ -46,18 +46,26 @@ public final class EpisodeRecorder {
     messages.add(ChatMessage.user(question.text()));
   }
 
-  /** The task and the table: file, SQL name, row count, each column with its DuckDB type. */
+  /** The system message: the task and {@link #schemaText}. */
   public static String systemPrompt(String file, SqlSandbox sandbox) {
-    StringBuilder s = new StringBuilder()
-        .append("You are a careful data analyst. The CSV file ").append(file)
+    return "You are a careful data analyst. " + schemaText(file, sandbox)
+        + "Empty cells are NULL. Answer the user's question by running read-only SQL with the"
+        + " run_sql tool, one statement per call; each result shows the first "
+        + sandbox.limits().rowCap() + " rows and the total row count. When you know the answer,"
+        + " reply with it in one short sentence.";
+  }
+
+  /**
+   * The table an agent works on: the file, its SQL name and each column with its DuckDB type,
+   * one per line (also the {@code {{schema}}} of the LLM solve prompt).
+   */
+  public static String schemaText(String file, SqlSandbox sandbox) {
+    StringBuilder s = new StringBuilder("The CSV file ").append(file)
         .append(" is loaded in DuckDB as the table ").append(Sql.ident(sandbox.table()))
         .append(". Columns:\n");
     sandbox.schema().forEach(c -> s.append("- ").append(Sql.ident(c.name())).append(' ')
         .append(c.type()).append('\n'));
-    return s.append("Empty cells are NULL. Answer the user's question by running read-only SQL"
-            + " with the run_sql tool, one statement per call; each result shows the first ")
-        .append(sandbox.limits().rowCap()).append(" rows and the total row count. When you know"
-            + " the answer, reply with it in one short sentence.").toString();
+    return s.toString();
   }
 
   public boolean canStep() {

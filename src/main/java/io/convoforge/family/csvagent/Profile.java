@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * fails on a loaded table. JSON-serialisable with snake_case names.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record Profile(String file, String sha256, String table, int rows, List<ColumnProfile> columns) {
+public record Profile(String file, String sha256, String table, int rows,
+    List<ColumnProfile> columns) {
   static final int TOP = 10;
-  private static final Pattern ID_NAME = Pattern.compile("(?i)^(id|.*_id|.*[a-z]Id|.*_no|.*number)$");
+  private static final Pattern ID_NAME =
+      Pattern.compile("(?i)^(id|.*_id|.*[a-z]Id|.*_no|.*number)$");
 
   /** One column's statistics; {@code min}/{@code max} are JSON values (numbers or ISO text). */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -80,7 +82,8 @@ public record Profile(String file, String sha256, String table, int rows, List<C
     boolean categorical = (type == ColumnType.TEXT || type == ColumnType.BOOLEAN)
         && distinct >= 2 && distinct <= Math.min(100, Math.max(2, count / 5));
     boolean identifier = ID_NAME.matcher(name).matches()
-        || (type == ColumnType.INTEGER || type == ColumnType.TEXT) && count > 20 && distinct == count;
+        || (type == ColumnType.INTEGER || type == ColumnType.TEXT) && count > 20
+            && distinct == count;
     List<ValueCount> top = categorical ? top(counts) : List.of();
     return new ColumnProfile(name, type, count, raw.size() - count, distinct,
         type == ColumnType.TEXT ? null : min, type == ColumnType.TEXT ? null : max, mean,

@@ -28,7 +28,8 @@ public record Program(String op, String column, List<Condition> where, String gr
     Integer n, String numerator, String denominator) {
   public static final Set<String> SCALAR_OPS =
       Set.of("count", "sum", "mean", "median", "min", "max", "count_distinct");
-  public static final Set<String> GROUP_OPS = Set.of("argmax_group", "argmin_group", "top_n", "ratio");
+  public static final Set<String> GROUP_OPS =
+      Set.of("argmax_group", "argmin_group", "top_n", "ratio");
   public static final Set<String> AGGS = Set.of("count", "sum", "mean", "median", "min", "max");
 
   public Program {

@@ -94,7 +94,7 @@ public final class QuestionGenerator {
         && num.longValue() <= 0) {
       return null;
     }
-    if (p.op().equals("top_n") && (((List<?>) a).size() != p.n() || ((List<?>) a).stream().anyMatch(java.util.Objects::isNull))) {
+    if (a instanceof List<?> l && (l.size() != p.n() || l.contains(null))) {
       return null;
     }
     if (Program.GROUP_OPS.contains(p.op()) && !p.op().equals("ratio")) {

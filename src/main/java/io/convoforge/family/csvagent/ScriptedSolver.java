@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * ({@code typoRate}), writes one of several equivalent queries, and with probability
  * {@code wrongRate} makes one planted mistake: {@code dropped_filter} (forgets the WHERE),
  * {@code off_by_one_bound} ({@code >=} written {@code >} and so on) or {@code wrong_aggregate}
- * (mean for median, argmin for argmax, an inverted ratio, …). Deterministic by (seed, question id,
- * trace index). Throws IllegalArgumentException for a question without a program.
+ * (mean for median, argmin for argmax, an inverted ratio, …). Deterministic by (seed, question
+ * id, trace index). Throws IllegalArgumentException for a question without a program.
  */
 public final class ScriptedSolver {
   private final double wrongRate;
@@ -98,7 +98,8 @@ public final class ScriptedSolver {
         rec.step(say(r, "Now the main query.", "Let me compute this."), query);
       }
     } else if (rec.canStep()) {
-      rec.step(say(r, "Now I can compute the answer.", "Let me run the query."), query);
+      rec.step(twoStepRatio ? "First the numerator group."
+          : say(r, "Now I can compute the answer.", "Let me run the query."), query);
     }
     if (twoStepRatio && rec.canStep()) {
       Object num = rec.lastOk() == null ? null : rec.lastOk().scalar();
@@ -156,8 +157,9 @@ public final class ScriptedSolver {
     String ident = Sql.ident(c);
     for (int at = query.indexOf(ident); at >= 0 && !clash; at = query.indexOf(ident, at + 1)) {
       boolean inLiteral = query.substring(0, at).chars().filter(ch -> ch == '\'').count() % 2 == 1;
+      int end = at + ident.length();
       boolean bounded = (at == 0 || !identChar(query.charAt(at - 1)))
-          && (at + ident.length() >= query.length() || !identChar(query.charAt(at + ident.length())));
+          && (end >= query.length() || !identChar(query.charAt(end)));
       if (!inLiteral && bounded) {
         return query.substring(0, at) + Sql.ident(typo) + query.substring(at + ident.length());
       }

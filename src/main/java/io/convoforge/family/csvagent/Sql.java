@@ -18,9 +18,10 @@ public final class Sql {
       "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into",
       "lateral", "leading", "limit", "not", "null", "offset", "on", "only", "or", "order",
       "pivot", "placing", "primary", "qualify", "references", "returning", "select", "some",
-      "symmetric", "table", "then", "time", "timestamp", "to", "trailing", "true", "union", "unique",
-      "unpivot", "user", "using", "variadic", "when", "where", "window", "with", "year", "month",
-      "day", "hour", "minute", "second", "interval", "count", "sum", "min", "max", "value");
+      "symmetric", "table", "then", "time", "timestamp", "to", "trailing", "true", "union",
+      "unique", "unpivot", "user", "using", "variadic", "when", "where", "window", "with", "year",
+      "month", "day", "hour", "minute", "second", "interval", "count", "sum", "min", "max",
+      "value");
 
   private Sql() {}
 

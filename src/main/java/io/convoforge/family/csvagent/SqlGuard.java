@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The first line of defence of the {@link SqlSandbox}: decides from the text alone whether a
- * statement may run. Conservative on purpose — it refuses some harmless SQL rather than let a file
- * read through; DuckDB's own lockdown (no external access, locked configuration) is the second
+ * statement may run. Conservative on purpose — it refuses some harmless SQL rather than let a
+ * file read through; DuckDB's own lockdown (no external access, locked configuration) is the second
  * line.
  *
  * <p>In: one SQL text. Out: empty when allowed, else the reason. Allowed: exactly one statement
@@ -103,7 +103,7 @@ public final class SqlGuard {
     return Optional.empty();
   }
 
-  /** The code with comments blanked and literals/quoted names reduced to {@code ''} / {@code ""}. */
+  /** The code with comments blanked, literals and quoted names emptied ({@code ''}, {@code ""}). */
   private static String strip(String sql, List<String> literals, List<String> names) {
     StringBuilder out = new StringBuilder(sql.length());
     int i = 0;

@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * What one statement in the {@link SqlSandbox} gave: on success the column names, the first rows
- * (at most the sandbox's row cap; cells are JSON values: numbers, strings, booleans, ISO dates) and
- * the total {@code row_count}; on failure {@code ok=false} and the error text (DuckDB's own message,
- * or "Refused: …" / "Timeout: …" from the sandbox). {@code ms} is wall time.
+ * (at most the sandbox's row cap; cells are JSON values: numbers, strings, booleans, ISO dates)
+ * and the total {@code row_count}; on failure {@code ok=false} and the error text (DuckDB's own
+ * message, or "Refused: …" / "Timeout: …" from the sandbox). {@code ms} is wall time.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SqlResult(boolean ok, List<String> columns, List<List<Object>> rows, long rowCount,
@@ -25,7 +25,7 @@ public record SqlResult(boolean ok, List<String> columns, List<List<Object>> row
     return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
   }
 
-  /** What the agent sees in the tool message: {@code {columns, rows, row_count}} or {@code {error}}. */
+  /** The tool message's content: {@code {columns, rows, row_count}} or {@code {error}}. */
   public Map<String, Object> observation() {
     Map<String, Object> m = new LinkedHashMap<>();
     if (ok) {

@@ -27,7 +27,7 @@ public final class Triangulation {
     this.threshold = threshold;
   }
 
-  /** {@code floatTolerance}: absolute, see {@link AnswerMatch}; {@code agreementThreshold} in (0,1]. */
+  /** {@code floatTolerance} is absolute (see {@link AnswerMatch}); the threshold is in (0, 1]. */
   public static Triangulation of(double floatTolerance, double agreementThreshold) {
     if (!(agreementThreshold > 0 && agreementThreshold <= 1)) {
       throw new IllegalArgumentException("agreement threshold is in (0, 1]");
