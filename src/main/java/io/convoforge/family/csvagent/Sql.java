@@ -11,17 +11,29 @@ import java.util.regex.Pattern;
  */
 public final class Sql {
   private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*");
-  // Words DuckDB reserves or that read badly unquoted; quoting them is always correct.
-  private static final Set<String> KEYWORDS = Set.of("all", "and", "any", "array", "as", "asc",
-      "between", "both", "by", "case", "cast", "check", "collate", "column", "constraint", "create",
-      "date", "default", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for",
-      "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into",
-      "lateral", "leading", "limit", "not", "null", "offset", "on", "only", "or", "order",
-      "pivot", "placing", "primary", "qualify", "references", "returning", "select", "some",
-      "symmetric", "table", "then", "time", "timestamp", "to", "trailing", "true", "union",
-      "unique", "unpivot", "user", "using", "variadic", "when", "where", "window", "with", "year",
-      "month", "day", "hour", "minute", "second", "interval", "count", "sum", "min", "max",
-      "value");
+  // DuckDB 2.0's reserved, column-name and type-function keywords (duckdb_keywords()) plus a
+  // few words that read badly unquoted; quoting them is always correct.
+  private static final Set<String> KEYWORDS = Set.of(
+      "all", "analyse", "analyze", "and", "anti", "any", "array", "as", "asc", "asof",
+      "asymmetric", "at", "authorization", "between", "bigint", "binary", "bit", "boolean",
+      "both", "by", "case", "cast", "char", "character", "check", "coalesce", "collate",
+      "collation", "column", "columns", "concurrently", "constraint", "count", "create", "cross",
+      "date", "day", "dec", "decimal", "default", "deferrable", "desc", "describe", "distinct",
+      "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for",
+      "foreign", "freeze", "from", "full", "generated", "glob", "grant", "group", "grouping",
+      "grouping_id", "having", "hour", "ilike", "in", "initially", "inner", "inout", "int",
+      "integer", "intersect", "interval", "into", "is", "isnull", "join", "lambda", "lateral",
+      "leading", "left", "like", "limit", "map", "max", "min", "minute", "month", "national",
+      "natural", "nchar", "none", "not", "notnull", "null", "nullif", "numeric", "offset", "on",
+      "only", "or", "order", "out", "outer", "overlaps", "overlay", "pivot", "pivot_longer",
+      "pivot_wider", "placing", "position", "positional", "precision", "primary", "qualify",
+      "real", "references", "returning", "right", "row", "second", "select", "semi", "setof",
+      "show", "similar", "smallint", "some", "struct", "substring", "sum", "summarize",
+      "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat",
+      "trim", "true", "try_cast", "tuple", "union", "unique", "unpack", "unpivot", "user",
+      "using", "value", "values", "varchar", "variadic", "verbose", "when", "where", "window",
+      "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
+      "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable", "year");
 
   private Sql() {}
 

@@ -169,6 +169,7 @@ public final class SqlSandbox implements AutoCloseable {
         }
         count++;
         if ((count & 1023) == 0 && (cancelled.get() || System.nanoTime() > deadline)) {
+          cancelled.set(true);
           throw new SQLException("cancelled while reading rows");
         }
       }

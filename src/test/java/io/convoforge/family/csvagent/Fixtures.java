@@ -27,7 +27,31 @@ final class Fixtures {
   }
 
   static CsvTable table(String name) {
-    return TABLES.computeIfAbsent(name, n -> CsvTable.load(path(n)));
+    return name.equals("keywords") ? keywords()
+        : TABLES.computeIfAbsent(name, n -> CsvTable.load(path(n)));
+  }
+
+  /**
+   * A small table parsed from memory whose column names are SQL keywords (order, group, at,
+   * select, set, count) or need quoting, to prove every generated query quotes them.
+   */
+  static CsvTable keywords() {
+    return TABLES.computeIfAbsent("keywords", n -> {
+      StringBuilder b = new StringBuilder("order,group,at,select,set,count,Total Amount\n");
+      java.util.Random r = new java.util.Random(3);
+      String[] groups = {"north", "south", "east", "west", "centre"};
+      for (int i = 0; i < 120; i++) {
+        b.append(i + 1).append(',').append(groups[r.nextInt(i % 3 == 0 ? 2 : 5)]).append(',')
+            .append(java.time.LocalDate.of(2024, 1, 1).plusDays(r.nextInt(90))).append(',')
+            .append(r.nextBoolean() ? "yes" : "no").append(',')
+            .append(r.nextInt(10) == 0 ? "" : String.valueOf(r.nextInt(50))).append(',')
+            .append(r.nextInt(7)).append(',')
+            .append(r.nextInt(5) == 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f",
+                r.nextDouble() * 300)).append('\n');
+      }
+      return CsvTable.parse("select.csv", b.toString().getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+    });
   }
 
   static Profile profile(String name) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class QuestionGeneratorTest {
   static List<String> csvs() {
-    return Fixtures.NAMES;
+    return java.util.stream.Stream.concat(Fixtures.NAMES.stream(), java.util.stream.Stream.of(
+        "keywords")).toList();
   }
 
   @ParameterizedTest
@@ -23,7 +24,7 @@ class QuestionGeneratorTest {
   void everyAnswerIsRecomputedFromItsProgramInPlainJava(String name) {
     CsvTable t = Fixtures.table(name);
     Profile p = Fixtures.profile(name);
-    List<Question> qs = QuestionGenerator.synthetic(t, p, 60, 7L);
+    List<Question> qs = QuestionGenerator.synthetic(t, p, 45, 7L);
     ProgramOracle oracle = new ProgramOracle(t, p);
     for (Question q : qs) {
       Object exact = oracle.eval(q.program());
@@ -47,14 +48,16 @@ class QuestionGeneratorTest {
         Json.write(QuestionGenerator.synthetic(t, p, 10, 8L)));
     assertEquals(40, a.size());
     assertEquals(40, a.stream().map(Question::id).distinct().count());
-    assertEquals(EnumSet.allOf(Difficulty.class),
-        a.stream().map(Question::difficulty).collect(Collectors.toCollection(
-            () -> EnumSet.noneOf(Difficulty.class))));
+    if (!name.equals("keywords")) {
+      assertEquals(EnumSet.allOf(Difficulty.class),
+          a.stream().map(Question::difficulty).collect(Collectors.toCollection(
+              () -> EnumSet.noneOf(Difficulty.class))), "difficulties spread on " + name);
+    }
     for (Question q : a) {
       assertEquals(Question.SYNTHETIC, q.source());
       assertEquals(t.sha256(), q.dataset().sha256());
       assertEquals(Difficulty.of(q.program()), q.difficulty());
-      assertTrue(q.text().startsWith("In " + name + ", "), q.text());
+      assertTrue(q.text().startsWith("In " + t.file() + ", "), q.text());
       boolean nulls = q.program().columns().stream().anyMatch(c -> p.column(c).nulls() > 0);
       assertEquals(nulls, q.text().contains("are missing values and are ignored"), q.text());
       for (String c : q.program().columns()) {

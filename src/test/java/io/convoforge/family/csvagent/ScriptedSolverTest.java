@@ -18,7 +18,8 @@ class ScriptedSolverTest {
   private static final AnswerMatch EXACT = new AnswerMatch(0.011);
 
   static List<String> csvs() {
-    return Fixtures.NAMES;
+    return java.util.stream.Stream.concat(Fixtures.NAMES.stream(), java.util.stream.Stream.of(
+        "keywords")).toList();
   }
 
   @ParameterizedTest
@@ -28,10 +29,10 @@ class ScriptedSolverTest {
     Profile p = Fixtures.profile(name);
     ScriptedSolver solver = ScriptedSolver.create().withWrongRate(0).withExploreRate(0.5)
         .withTypoRate(0.5);
-    List<Question> qs = QuestionGenerator.synthetic(t, p, 40, 3L);
+    List<Question> qs = QuestionGenerator.synthetic(t, p, 30, 3L);
     try (SqlSandbox sandbox = SqlSandbox.open(t, p)) {
       for (Question q : qs) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
           Episode e = solver.solve(q, p, sandbox, 5L, i);
           assertTrue(EXACT.same(e.answer(), q.answer(), true), () -> q.text() + "\nexpected "
               + q.answer() + " got " + e.answer() + "\n" + sqls(e));
