@@ -31,7 +31,19 @@ public final class QuestionGenerator {
 
   private QuestionGenerator() {}
 
+  /** Questions computed in a sandbox of their own (the CSV is loaded for them). */
   public static List<Question> synthetic(CsvTable table, Profile profile, int n, long seed) {
+    if (n <= 0 || table.rows().isEmpty()) {
+      return List.of();
+    }
+    try (SqlSandbox sandbox = SqlSandbox.open(table, profile)) {
+      return synthetic(table, profile, sandbox, n, seed);
+    }
+  }
+
+  /** Questions computed in the given sandbox over {@code table} (e.g. from a shared database). */
+  public static List<Question> synthetic(CsvTable table, Profile profile, SqlSandbox sandbox,
+      int n, long seed) {
     if (n <= 0 || table.rows().isEmpty()) {
       return List.of();
     }
@@ -39,17 +51,15 @@ public final class QuestionGenerator {
     SplittableRandom r = new SplittableRandom(Seeds.of(seed, table.sha256(), "csv-questions"));
     List<Question> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    try (SqlSandbox sandbox = SqlSandbox.open(table, profile)) {
-      int slots = n * SLOTS_PER_QUESTION;
-      for (int i = 0; out.size() < n && i < slots; i++) {
-        String template = QuestionTemplates.ORDER.get(i % QuestionTemplates.ORDER.size());
-        for (int attempt = 0; attempt < DRAWS_PER_SLOT; attempt++) {
-          Question q = draw(template, templates, r, table, profile, sandbox, ids);
-          if (q != null) {
-            ids.add(q.id());
-            out.add(q);
-            break;
-          }
+    int slots = n * SLOTS_PER_QUESTION;
+    for (int i = 0; out.size() < n && i < slots; i++) {
+      String template = QuestionTemplates.ORDER.get(i % QuestionTemplates.ORDER.size());
+      for (int attempt = 0; attempt < DRAWS_PER_SLOT; attempt++) {
+        Question q = draw(template, templates, r, table, profile, sandbox, ids);
+        if (q != null) {
+          ids.add(q.id());
+          out.add(q);
+          break;
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.convoforge.family.csvagent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,8 @@ class QuestionSchemaTest {
           25, 5L)) {
         List<?> errors = schema.validate(Json.tree(q));
         assertTrue(errors.isEmpty(), Json.write(q) + "\n" + errors);
+        assertEquals(Json.write(q), Json.write(Json.read(Json.write(q), Question.class)),
+            "questions survive a JSONL round trip");
       }
     }
     Question llm = new Question("q_0123456789abcdef", new Question.Dataset("x.csv",
