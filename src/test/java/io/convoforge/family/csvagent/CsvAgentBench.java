@@ -11,7 +11,7 @@ import java.util.Locale;
  * with n = 7 scripted traces per question (one connection per trace to a database loaded once
  * per CSV; and, for comparison, a private database loaded per trace). Run from the repository
  * root: {@code java -cp target/classes:target/test-classes:$(cat target/runtime-classpath.txt)
- * io.convoforge.family.csvagent.CsvAgentBench [questionsPerCsv] [seconds]}.
+ * io.convoforge.family.csvagent.CsvAgentBench [questionsPerCsv] [seconds] [wrongRate]}.
  */
 public final class CsvAgentBench {
   private static final List<String> SHIPPED =
@@ -22,9 +22,15 @@ public final class CsvAgentBench {
   public static void main(String[] args) {
     int perCsv = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+    ScriptedSolver solver = ScriptedSolver.create();
+    if (args.length > 2) {
+      solver = solver.withWrongRate(Double.parseDouble(args[2]));
+    }
     statements(seconds);
-    episodes(perCsv, true);
-    episodes(perCsv, false);
+    episodes(solver, perCsv, true);
+    if (seconds > 0) {
+      episodes(solver, perCsv, false);
+    }
   }
 
   private static void statements(double seconds) {
@@ -35,6 +41,9 @@ public final class CsvAgentBench {
     try (SqlSandbox s = SqlSandbox.open(t, p)) {
       for (int i = 0; i < 200; i++) {
         s.run(sqls.get(i % sqls.size()));
+      }
+      if (seconds <= 0) {
+        return;
       }
       long n = 0;
       long t0 = System.nanoTime();
@@ -51,8 +60,7 @@ public final class CsvAgentBench {
     }
   }
 
-  private static void episodes(int perCsv, boolean shared) {
-    ScriptedSolver solver = ScriptedSolver.create();
+  private static void episodes(ScriptedSolver solver, int perCsv, boolean shared) {
     Triangulation tri = Triangulation.of(0.1, 0.6);
     List<Question> all = new ArrayList<>();
     int verified = 0;
