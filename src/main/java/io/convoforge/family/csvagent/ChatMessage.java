@@ -2,7 +2,7 @@ package io.convoforge.family.csvagent;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.List;
 import java.util.Map;
 

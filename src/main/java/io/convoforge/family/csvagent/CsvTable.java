@@ -1,6 +1,6 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

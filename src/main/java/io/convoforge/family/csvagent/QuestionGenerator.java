@@ -1,7 +1,7 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.model.Json;
-import io.convoforge.util.Seeds;
+import io.convoforge.core.model.Json;
+import io.convoforge.core.util.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

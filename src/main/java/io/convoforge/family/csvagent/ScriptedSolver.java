@@ -1,6 +1,6 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.util.Seeds;
+import io.convoforge.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

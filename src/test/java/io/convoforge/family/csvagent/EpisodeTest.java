@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

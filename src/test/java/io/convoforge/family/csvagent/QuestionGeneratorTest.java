@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
