@@ -5,6 +5,7 @@ import io.convoforge.core.model.Record;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -58,6 +59,16 @@ public interface FamilyRun {
    * core report built so far.
    */
   Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> coreReport);
+
+  /**
+   * The family's report sections when they need more of the dataset than its accepted records:
+   * {@code dir} is the dataset directory (its {@code rejected*.jsonl}, the family's own files
+   * from {@link #sinks}). By default {@link #report(Iterable, Map)}.
+   */
+  default Map<String, Object> report(Path dir, Iterable<Record<?>> accepted,
+      Map<String, Object> coreReport) {
+    return report(accepted, coreReport);
+  }
 
   /** The family's gates, given the accepted records, the report and the recipe's gates section. */
   List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,

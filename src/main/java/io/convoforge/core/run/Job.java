@@ -157,7 +157,7 @@ public final class Job {
       Map<String, Object> header) {
     Map<String, Object> report =
         RunReport.build(dir, header, accepted, in.run().judging(in.context()));
-    report.putAll(in.run().report(accepted, report));
+    report.putAll(in.run().report(dir, accepted, report));
     return report;
   }
 

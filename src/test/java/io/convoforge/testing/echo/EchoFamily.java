@@ -27,7 +27,8 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * A tiny family that exists only in the tests and is registered only through {@code
  * src/test/resources/META-INF/services}: proof that a family plugs in without touching core.
- * Recipe keys: {@code lines} (the user lines) and {@code split} (children per line). Stages:
+ * Recipe keys: {@code lines} (the user lines), {@code split} (children per line) and {@code
+ * files} (a list of paths, unused but resolved like any path key). Stages:
  * {@code say} (the source: one record per line), {@code split} (a fan-out: {@code split}
  * children per line, a line with "BAD" rejected whole, the second child of a line with
  * "drop-one" rejected alone), {@code answer} (model-facing: the assistant's reply; offline, the
@@ -46,12 +47,13 @@ public final class EchoFamily implements RecipeFamily {
   public JsonNode recipeSchema() {
     return Json.parse("{\"type\": \"object\", \"required\": [\"lines\"], \"properties\": {"
         + "\"lines\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
-        + "\"split\": {\"type\": \"integer\", \"minimum\": 1}}}");
+        + "\"split\": {\"type\": \"integer\", \"minimum\": 1},"
+        + "\"files\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}");
   }
 
   @Override
   public Set<String> pathKeys() {
-    return Set.of();
+    return Set.of("files");
   }
 
   @Override
@@ -75,6 +77,11 @@ public final class EchoFamily implements RecipeFamily {
   @Override
   public RecordCodec codec() {
     return new Codec();
+  }
+
+  @Override
+  public List<String> summary(JsonNode report) {
+    return List.of("echo: " + report.path("echo").path("answered").asLong() + " answered");
   }
 
   /** Writes and reads the record envelope as it is. */
@@ -153,6 +160,20 @@ public final class EchoFamily implements RecipeFamily {
         n++;
       }
       return Map.of("echo", Map.of("answered", n));
+    }
+
+    /** With the dataset directory: also the rejected records it holds, read from its files. */
+    @Override
+    public Map<String, Object> report(java.nio.file.Path dir, Iterable<Record<?>> accepted,
+        Map<String, Object> core) {
+      long rejected = 0;
+      for (io.convoforge.core.model.Rejected r : io.convoforge.core.run.DatasetDir.rejected(dir)) {
+        rejected++;
+      }
+      Map<String, Object> echo = new LinkedHashMap<>(
+          (Map<String, Object>) report(accepted, core).get("echo"));
+      echo.put("rejected_read", rejected);
+      return Map.of("echo", echo);
     }
 
     @Override
