@@ -63,6 +63,10 @@ public final class SqlSandbox implements AutoCloseable {
     public Limits withRowCap(int rows) {
       return new Limits(timeoutMs, memoryLimit, rows, cellChars);
     }
+
+    public Limits withMemoryLimit(String limit) {
+      return new Limits(timeoutMs, limit, rowCap, cellChars);
+    }
   }
 
   private final SqlDatabase database;
