@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.TestSupport;
+import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Job;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CsvAgentJobTest {
   @TempDir static Path tmp;
-  static Job.Result first;
+  /** The shipped recipe's trial run (3 synthetic questions per dataset). */
+  static Path first;
 
   static Job.Result run(Path out, String... overrides) {
     return Job.run(new Job.Request(CsvAgentTesting.RECIPE, List.of(overrides), null, out, true,
@@ -30,7 +32,8 @@ class CsvAgentJobTest {
 
   @BeforeAll
   static void runOnce() {
-    first = run(tmp.resolve("first"), "questions.synthetic_per_dataset=3");
+    assertEquals(0, CsvAgentTesting.trial().code(), CsvAgentTesting.trial().err());
+    first = CsvAgentTesting.trialDir();
   }
 
   /** Every line of the files matching {@code glob}, sorted. */
@@ -39,22 +42,20 @@ class CsvAgentJobTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void theRecipeWritesQuestionsEpisodesRejectionsAndAReportThatAccountsForEverything() {
-    Map<String, Object> rep = first.report();
-    assertEquals(3L, rep.get("sampled"), "three shipped datasets");
-    assertEquals(Boolean.TRUE, ((Map<String, Object>) rep.get("invariant")).get("holds"));
-    assertEquals(9, sorted(first.out(), "questions*.jsonl").size());
-    Map<String, Object> t = (Map<String, Object>) ((Map<String, Object>) rep.get("csv_agent"))
-        .get("triangulation");
-    long verified = ((Number) t.get("verified")).longValue();
-    assertEquals(9L, t.get("questions"));
-    assertEquals(verified, ((Number) rep.get("accepted")).longValue(),
+    JsonNode rep = DatasetDir.report(first);
+    assertEquals(3, rep.path("sampled").asInt(), "three shipped datasets");
+    assertTrue(rep.path("invariant").path("holds").asBoolean(), rep.path("invariant").toString());
+    assertEquals(9, sorted(first, "questions*.jsonl").size());
+    JsonNode t = rep.path("csv_agent").path("triangulation");
+    long verified = t.path("verified").asLong();
+    assertEquals(9, t.path("questions").asInt());
+    assertEquals(verified, rep.path("accepted").asLong(),
         "judge, filter and dedup keep every verified episode of distinct questions");
     // Each question is 7 traces: one kept when verified, the rest rejected with a reason.
-    assertEquals(9L * 7 - verified, ((Number) rep.get("rejected_total")).longValue());
-    assertEquals(Boolean.TRUE, ((Map<String, Object>) rep.get("gates")).get("passed"));
-    String line = sorted(first.out(), "conversations*.jsonl").get(0);
+    assertEquals(9L * 7 - verified, rep.path("rejected_total").asLong());
+    assertTrue(rep.path("gates").path("passed").asBoolean());
+    String line = sorted(first, "conversations*.jsonl").get(0);
     for (String key : new String[] {"\"messages\"", "\"tools\"", "\"trace\"",
         "\"verification\"", "\"observed_difficulty\"", "\"tool_call_id\"", "\"lineage\""}) {
       assertTrue(line.contains(key), key);
@@ -63,24 +64,26 @@ class CsvAgentJobTest {
 
   @Test
   void aRerunIsByteIdentical() {
-    Job.Result again = run(tmp.resolve("again"), "questions.synthetic_per_dataset=3");
+    // The trial's overrides, given by hand: the same configuration, the same bytes.
+    Job.Result again = run(tmp.resolve("again"), "questions.synthetic_per_dataset=3",
+        "questions.llm_per_dataset=2");
     for (String glob : new String[] {"conversations*.jsonl", "rejected*.jsonl",
         "questions*.jsonl"}) {
-      assertEquals(sorted(first.out(), glob), sorted(again.out(), glob), glob);
+      assertEquals(sorted(first, glob), sorted(again.out(), glob), glob);
     }
   }
 
   @Test
   void episodesFromAnEarlierRunsQuestionsFile() {
     // The seed's --triangulate: orders.csv's questions of the first run, solved again.
-    List<String> orders = sorted(first.out(), "questions*.jsonl").stream()
+    List<String> orders = sorted(first, "questions*.jsonl").stream()
         .filter(l -> l.contains("\"file\":\"orders.csv\"")).toList();
     Path file = TestSupport.write(tmp.resolve("qs"), "questions.jsonl",
         String.join("\n", orders) + "\n");
     Job.Result r = run(tmp.resolve("from-file"), "datasets=data/csv/orders.csv",
         "questions_file=" + tmp.resolve("qs") + "/*.jsonl");
     assertEquals(orders, sorted(r.out(), "questions*.jsonl"));
-    assertEquals(sorted(first.out(), "conversations*.jsonl").stream()
+    assertEquals(sorted(first, "conversations*.jsonl").stream()
         .filter(l -> l.contains("\"file\":\"orders.csv\"")).map(CsvAgentJobTest::id).toList(),
         sorted(r.out(), "conversations*.jsonl").stream().map(CsvAgentJobTest::id).toList(),
         "the same questions, triangulated the same way");
@@ -107,15 +110,15 @@ class CsvAgentJobTest {
   void aMalformedCsvIsNamedWithItsLineAndEarlierOutputStaysIntact() throws Exception {
     Path bad = TestSupport.write(tmp.resolve("bad"), "ragged.csv",
         "city,visits,region\nLeeds,3,north\nYork,4\nHull,5,east\n");
-    String before = Files.readString(first.out().resolve("report.json"));
+    String before = Files.readString(first.resolve("report.json"));
     CsvAgentCli.Outcome o = CsvAgentCli.run("run", CsvAgentTesting.RECIPE.toString(), "--set",
-        "datasets=[data/csv/orders.csv," + bad + "]", "--out", first.out().toString(),
+        "datasets=[data/csv/orders.csv," + bad + "]", "--out", first.toString(),
         "--overwrite");
     assertEquals(2, o.code(), o.out());
     assertTrue(o.err().contains(io.convoforge.core.recipe.RecipeLoader.display(bad)
         + ", line 3: expected 3 fields as in the header, found 2"),
         o.err());
     assertFalse(o.err().contains("\tat "), "no stack trace");
-    assertEquals(before, Files.readString(first.out().resolve("report.json")));
+    assertEquals(before, Files.readString(first.resolve("report.json")));
   }
 }

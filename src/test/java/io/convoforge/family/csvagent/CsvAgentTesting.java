@@ -12,7 +12,31 @@ import java.util.Random;
 final class CsvAgentTesting {
   static final Path RECIPE = Path.of("pipelines/csv-agent.yaml");
 
+  private static CsvAgentCli.Outcome trial;
+  private static Path trialDir;
+
   private CsvAgentTesting() {}
+
+  /**
+   * {@code run pipelines/csv-agent.yaml --trial} of the shipped recipe, once per JVM (several
+   * test classes read its output): what it printed, and {@link #trialDir()}.
+   */
+  static synchronized CsvAgentCli.Outcome trial() {
+    if (trial == null) {
+      try {
+        trialDir = java.nio.file.Files.createTempDirectory("csv-agent-trial").resolve("out");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      trial = CsvAgentCli.run("run", RECIPE.toString(), "--trial", "--out", trialDir.toString());
+    }
+    return trial;
+  }
+
+  static synchronized Path trialDir() {
+    trial();
+    return trialDir;
+  }
 
   /** The shipped recipe with {@code overrides}, loaded and checked as {@code run} would. */
   static Inputs inputs(String... overrides) {
