@@ -25,8 +25,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.convoforge.core.run.Job;
+import io.convoforge.core.util.Seeds;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The {@code episodes} stage: n independent teacher traces per question, each with real SQL in
@@ -46,7 +53,8 @@ import org.apache.beam.sdk.values.PCollection;
  * question itself: {@code no_offline_teacher} (offline, a question without a program), or its
  * dataset's failures. A question is n elements: the funnel counts n - 1 created.
  *
- * <p>A Reshuffle first spreads the questions of one dataset over the workers.
+ * <p>A Reshuffle on {@link Job#shards} keys first spreads the questions of one dataset over the
+ * workers.
  */
 public final class TriangulateEpisodes extends RecordStage<CsvItem, CsvItem> {
   public static final String STAGE = "episodes";
@@ -75,8 +83,17 @@ public final class TriangulateEpisodes extends RecordStage<CsvItem, CsvItem> {
 
   @Override
   public StageResult<CsvItem> expand(PCollection<Record<CsvItem>> input) {
-    PCollection<Record<CsvItem>> spread = input.apply("SpreadQuestions",
-        Reshuffle.<Record<CsvItem>>viaRandomKey()).setCoder(input.getCoder());
+    // A few keys, not one per question: the DirectRunner pays per bundle (it translates the
+    // step again for each), and a cluster gets one key per slot (Job.shards).
+    int shards = Job.shards(input.getPipeline().getOptions());
+    PCollection<Record<CsvItem>> spread = input
+        .apply("KeyByShard", WithKeys.of((Record<CsvItem> r) ->
+            (int) Math.floorMod(Seeds.hash(r.id()), (long) shards))
+            .withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), input.getCoder()))
+        .apply("SpreadQuestions", Reshuffle.of())
+        .apply("Unshard", Values.create())
+        .setCoder(input.getCoder());
     return applyFn(spread, "Episodes", new EpisodesFn(this), backend);
   }
 
