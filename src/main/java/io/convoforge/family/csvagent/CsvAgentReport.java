@@ -196,12 +196,15 @@ public final class CsvAgentReport {
     }
     JsonNode t = s.path("triangulation");
     List<String> lines = new ArrayList<>();
+    List<String> causes = new ArrayList<>();
+    t.path("unverified_by_cause").fields().forEachRemaining(
+        e -> causes.add(e.getKey() + " " + e.getValue().asLong()));
     lines.add(String.format(Locale.ROOT, "csv-agent: %d questions written; %d triangulated:"
-            + " %d verified (%.1f%%), %d unverified %s; mean agreement %.2f",
+            + " %d verified (%.1f%%), %d unverified%s; mean agreement %.2f",
         s.path("questions").path("total").asLong(), t.path("questions").asLong(),
         t.path("verified").asLong(), 100 * t.path("verified_share").asDouble(),
-        t.path("unverified").asLong(), t.path("unverified_by_cause"),
-        t.path("mean_agreement").asDouble()));
+        t.path("unverified").asLong(), causes.isEmpty() ? "" : " (" + String.join(", ", causes)
+            + ")", t.path("mean_agreement").asDouble()));
     StringBuilder by = new StringBuilder("  by source:");
     t.path("by_source").fields().forEachRemaining(e -> by.append(String.format(Locale.ROOT,
         " %s %d/%d verified (agreement %.2f);", e.getKey(), e.getValue().path("verified")
