@@ -144,6 +144,12 @@ public final class CsvAgentFamily implements RecipeFamily {
   /** Records flow datasets → questions → (difficulty, episodes) → core stages. */
   private static void checkStages(Recipe recipe) {
     List<String> s = recipe.stages();
+    Set<String> known = new HashSet<>(AFTER_EPISODES);
+    known.addAll(List.of(ReadDatasets.STAGE, GenerateQuestions.STAGE, FilterDifficulty.STAGE,
+        TriangulateEpisodes.STAGE));
+    if (!known.containsAll(s)) {
+      return;  // the core names the unknown stage, with the ones it knows
+    }
     List<Problem> problems = new ArrayList<>();
     if (s.size() > 1 && !s.get(1).equals(GenerateQuestions.STAGE)) {
       problems.add(new Problem(recipe.file(), "field stages[1]", "must be 'questions' (the"

@@ -116,6 +116,9 @@ class CsvAgentCommandsTest {
     CsvAgentCli.Outcome judge = cli("validate", recipe, "--set",
         "stages=[datasets,questions,judge,episodes]");
     assertTrue(judge.err().contains("field stages[2]: 'judge' works on episodes"), judge.err());
+    CsvAgentCli.Outcome typo = cli("validate", recipe, "--set",
+        "stages=[datasets,questions,episdoes,judge]");
+    assertTrue(typo.err().contains("field stages[2]: unknown stage 'episdoes'"), typo.err());
     CsvAgentCli.Outcome glob = cli("validate", recipe, "--set", "datasets=nowhere/*.csv");
     assertTrue(glob.err().contains("field datasets: 'nowhere/*.csv' matches no .csv file"),
         glob.err());
