@@ -156,6 +156,11 @@ public final class RunCommand implements Callable<Integer> {
     if (trial) {
       System.out.println();
       StatsCommand.print(Json.tree(rep), System.out);
+    } else {
+      RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
+      if (family != null) {
+        family.reportLines(Json.tree(rep)).forEach(line -> System.out.println("  " + line));
+      }
     }
     return 0;
   }

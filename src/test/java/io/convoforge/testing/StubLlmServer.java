@@ -46,6 +46,9 @@ public final class StubLlmServer implements AutoCloseable {
 
   private static final Pattern STEPS = Pattern.compile("in this order: (.+)");
   private static final Pattern TURNS = Pattern.compile("Answer with exactly (\\d+) turns");
+  private static final Pattern PROPOSE = Pattern.compile("Propose (\\d+) different questions");
+  private static final Pattern TABLE = Pattern.compile("on the table (\\S+), or");
+  private static final Pattern RESULT = Pattern.compile("Result: (\\{.*})");
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -372,6 +375,12 @@ public final class StubLlmServer implements AutoCloseable {
     if (props.has("turns")) {
       return "utterances";
     }
+    if (props.has("action") && props.has("sql")) {
+      return "solve";
+    }
+    if (props.path("questions").path("items").path("properties").has("hint")) {
+      return "questions";
+    }
     if (props.size() > 0 && allRubric(props)) {
       return "judge";
     }
@@ -450,6 +459,38 @@ public final class StubLlmServer implements AutoCloseable {
         schema.path("properties").fieldNames().forEachRemaining(
             name -> root.putObject(name).put("passed", true).put("detail", "fine"));
         break;
+      case "questions": {
+        // csv-agent: n questions that counting the table's rows answers.
+        Matcher m = PROPOSE.matcher(prompt);
+        int n = m.find() ? Integer.parseInt(m.group(1)) : 1;
+        ArrayNode qs = root.putArray("questions");
+        for (int i = 1; i <= n; i++) {
+          qs.addObject().put("text", "How many rows does the table have? (question " + i + ")")
+              .put("hint", "COUNT(*)").put("difficulty", "EASY");
+        }
+        break;
+      }
+      case "solve": {
+        // csv-agent: count the rows in SQL, then answer with the count the result shows.
+        Matcher result = RESULT.matcher(prompt);
+        String last = null;
+        while (result.find()) {
+          last = result.group(1);
+        }
+        if (last == null) {
+          Matcher t = TABLE.matcher(prompt);
+          root.put("action", "sql").put("sql", "SELECT COUNT(*) AS n FROM "
+              + (t.find() ? t.group(1) : "t")).putNull("answer");
+        } else {
+          try {
+            root.put("action", "answer").putNull("sql")
+                .set("answer", Json.MAPPER.readTree(last).path("rows").path(0).path(0));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        break;
+      }
       default:
         break;
     }

@@ -2,6 +2,7 @@ package io.convoforge.core.family;
 
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
@@ -54,11 +55,14 @@ public interface FamilyRun {
   Long expectedCount();
 
   /**
-   * Statistics over the accepted records that the family's report sections and gates need,
-   * combined inside the pipeline (so no record is read into one JVM): a mergeable combine whose
-   * output is a JSON-shaped map.
+   * The statistics the family's report sections and gates need, computed inside the pipeline
+   * (no record is read into one JVM) from the run's accepted records and its rejections (whose
+   * {@code element} keeps the payload): one or more JSON-shaped maps, merged key by key into the
+   * {@code summary} that {@link #report} receives. Most families combine the accepted records
+   * with a {@link Summary}: {@code Summary.globally(accepted, new MySummary())}.
    */
-  Summary<Record<?>, ?> summary(RunContext ctx);
+  PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx);
 
   /** The family's report sections, from its {@code summary} and the core report. */
   Map<String, Object> report(Map<String, Object> summary, Map<String, Object> coreReport);

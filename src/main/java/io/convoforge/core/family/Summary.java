@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Statistics over a run's elements for its report, combined inside the pipeline: a mergeable
@@ -12,10 +13,20 @@ import org.apache.beam.sdk.transforms.Combine;
  * The core's statistics and each family's ({@link FamilyRun#summary}) are ones.
  */
 public abstract class Summary<T, A> extends Combine.CombineFn<T, A, Map<String, Object>> {
+  /** The coder of a summary's output: its map as JSON. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static final Coder<Map<String, Object>> MAP_CODER = (Coder) JsonCoder.of(Map.class);
+
   private final Class<A> accumulator;
 
   protected Summary(Class<A> accumulator) {
     this.accumulator = accumulator;
+  }
+
+  /** {@code fn} over all of {@code in}: one map (the empty accumulation's when there is none). */
+  public static <T> PCollection<Map<String, Object>> globally(PCollection<T> in,
+      Summary<T, ?> fn) {
+    return in.apply("Summarize" + fn.getClass().getSimpleName(), Combine.globally(fn));
   }
 
   @Override
@@ -24,9 +35,8 @@ public abstract class Summary<T, A> extends Combine.CombineFn<T, A, Map<String, 
   }
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public Coder<Map<String, Object>> getDefaultOutputCoder(CoderRegistry registry,
       Coder<T> input) {
-    return (Coder) JsonCoder.of(Map.class);
+    return MAP_CODER;
   }
 }

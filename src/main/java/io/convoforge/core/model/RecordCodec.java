@@ -1,7 +1,6 @@
 package io.convoforge.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.model.Record;
 import java.io.Serializable;
 
 /**

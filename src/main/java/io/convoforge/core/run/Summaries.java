@@ -54,7 +54,7 @@ public final class Summaries {
   private Summaries() {}
 
   /** Applies the combiners to a run's outputs and writes their parts into {@code dir}. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  @SuppressWarnings("unchecked")
   public static void write(PCollection<? extends Record<?>> accepted,
       PCollection<Rejected> rejected, FamilyRun run, RunContext ctx, String dir,
       PCollection<Long> invalid) {
@@ -64,8 +64,7 @@ public final class Summaries {
             Combine.globally(new AcceptedStats(run.judging(ctx)))), ACCEPTED))
         .and(part(rejected.apply("SummarizeRejected", Combine.globally(new RejectedStats())),
             REJECTED))
-        .and(part((PCollection<Map<String, Object>>) records.apply("SummarizeFamily",
-            Combine.globally((Combine.CombineFn) run.summary(ctx))), FAMILY));
+        .and(part(run.summarize(records, rejected, ctx), FAMILY));
     Map<String, Object> gates = run.recipe().section("gates");
     if (gates.get("max_near_duplicates") != null) {
       Deduplicate.Settings s = Deduplicate.Settings.from(run.recipe().section("dedup"),
@@ -85,7 +84,10 @@ public final class Summaries {
         .via((T v) -> name + "\t" + Json.write(v)));
   }
 
-  /** The parts a run wrote into {@code dir}: name to its JSON value. */
+  /**
+   * The parts a run wrote into {@code dir}: name to its JSON value; the pieces of a part that
+   * has several (a family's summary may) merged key by key.
+   */
   public static Map<String, Object> read(Path dir) {
     Map<String, Object> parts = new LinkedHashMap<>();
     for (Path f : DatasetDir.files(dir, PREFIX + "*.tsv")) {
@@ -93,14 +95,26 @@ public final class Summaries {
         int tab = line.indexOf('\t');
         try {
           // Whole numbers as longs, as the report's counts are everywhere else.
-          parts.put(line.substring(0, tab), Json.MAPPER.readerFor(Object.class)
-              .with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(line.substring(tab + 1)));
+          Object value = Json.MAPPER.readerFor(Object.class)
+              .with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(line.substring(tab + 1));
+          parts.merge(line.substring(0, tab), value, Summaries::merge);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       });
     }
     return parts;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object merge(Object a, Object b) {
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) x);
+      m.putAll((Map<String, Object>) y);
+      return m;
+    }
+    throw new IllegalStateException("two values of one summary part that are not maps: " + a
+        + ", " + b);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.convoforge.core.family.StageFactory;
 import io.convoforge.core.family.Summary;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
 
 /** A grounded Q&A recipe's checked inputs and its parts of the run. */
 final class GroundedQaRun implements FamilyRun {
@@ -116,8 +118,9 @@ final class GroundedQaRun implements FamilyRun {
   }
 
   @Override
-  public Summary<Record<?>, ?> summary(RunContext ctx) {
-    return new GroundedQaChecks(chunks, asOf);
+  public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx) {
+    return Summary.globally(accepted, new GroundedQaChecks(chunks, asOf));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.convoforge.core.family.Summary;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.stages.Judging;
@@ -150,8 +151,9 @@ public final class ToolUseRun implements FamilyRun {
   }
 
   @Override
-  public Summary<Record<?>, ?> summary(RunContext ctx) {
-    return new ToolUseSummary(schema);
+  public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx) {
+    return Summary.globally(accepted, new ToolUseSummary(schema));
   }
 
   @Override

@@ -52,7 +52,8 @@ class FamilyPluginTest {
     assertEquals(14L, split.get("out"));
     assertEquals(2L, split.get("rejected_total"));
     assertEquals(10L, split.get("created"), "4 lines made 3 each: 2 more than they were");
-    assertEquals(Map.of("answered", 14L), rep.get("echo"), "the family's report section");
+    assertEquals(Map.of("answered", 14L, "rejected_seen", 2L), rep.get("echo"),
+        "the family's report section, from its summary's two pieces: accepted and rejected");
     assertEquals(Boolean.TRUE, ((Map<?, ?>) rep.get("gates")).get("passed"));
   }
 

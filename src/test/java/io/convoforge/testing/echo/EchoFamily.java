@@ -14,21 +14,28 @@ import io.convoforge.core.model.Message;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.model.RecordCoder;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * A tiny family that exists only in the tests and is registered only through {@code
  * src/test/resources/META-INF/services}: proof that a family plugs in without touching core.
- * Recipe keys: {@code lines} (the user lines) and {@code split} (children per line). Stages:
+ * Recipe keys: {@code lines} (the user lines), {@code split} (children per line) and {@code
+ * files} (a list of paths, unused but resolved like any path key). Stages:
  * {@code say} (the source: one record per line), {@code split} (a fan-out: {@code split}
  * children per line, a line with "BAD" rejected whole, the second child of a line with
  * "drop-one" rejected alone), {@code answer} (model-facing: the assistant's reply; offline, the
@@ -47,12 +54,13 @@ public final class EchoFamily implements RecipeFamily {
   public JsonNode recipeSchema() {
     return Json.parse("{\"type\": \"object\", \"required\": [\"lines\"], \"properties\": {"
         + "\"lines\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
-        + "\"split\": {\"type\": \"integer\", \"minimum\": 1}}}");
+        + "\"split\": {\"type\": \"integer\", \"minimum\": 1},"
+        + "\"files\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}");
   }
 
   @Override
   public Set<String> pathKeys() {
-    return Set.of();
+    return Set.of("files");
   }
 
   @Override
@@ -76,6 +84,11 @@ public final class EchoFamily implements RecipeFamily {
   @Override
   public RecordCodec codec() {
     return new Codec();
+  }
+
+  @Override
+  public List<String> reportLines(JsonNode report) {
+    return List.of("echo: " + report.path("echo").path("answered").asLong() + " answered");
   }
 
   /** Writes and reads the record envelope as it is. */
@@ -152,9 +165,20 @@ public final class EchoFamily implements RecipeFamily {
       return null;
     }
 
+    /**
+     * The accepted records counted by a {@link Summary}, and the rejections by a plain count: a
+     * family's summary in two pieces, one of them over what it rejected.
+     */
     @Override
-    public Summary<Record<?>, ?> summary(RunContext ctx) {
-      return new Answered();
+    public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+        PCollection<Rejected> rejected, RunContext ctx) {
+      PCollection<Map<String, Object>> seen = rejected
+          .apply("CountRejected", Count.globally())
+          .apply("RejectedSeen", MapElements.into(new TypeDescriptor<Map<String, Object>>() {})
+              .via(n -> Map.<String, Object>of("rejected_seen", n)))
+          .setCoder(Summary.MAP_CODER);
+      return PCollectionList.of(Summary.globally(accepted, new Answered())).and(seen)
+          .apply("EchoSummary", Flatten.pCollections());
     }
 
     @Override
