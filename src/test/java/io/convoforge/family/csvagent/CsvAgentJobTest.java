@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.TestSupport;
+import io.convoforge.core.input.JsonSchemas;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.DatasetDir;
@@ -44,7 +45,8 @@ class CsvAgentJobTest {
   }
 
   @Test
-  void theRecipeWritesQuestionsEpisodesRejectionsAndAReportThatAccountsForEverything() {
+  void theRecipeWritesQuestionsEpisodesRejectionsAndAReportThatAccountsForEverything()
+      throws java.io.IOException {
     JsonNode rep = DatasetDir.report(first);
     assertEquals(3, rep.path("sampled").asInt(), "three shipped datasets");
     assertTrue(rep.path("invariant").path("holds").asBoolean(), rep.path("invariant").toString());
@@ -57,6 +59,9 @@ class CsvAgentJobTest {
     // Each question is 7 traces: one kept when verified, the rest rejected with a reason.
     assertEquals(9L * 7 - verified, rep.path("rejected_total").asLong());
     assertTrue(rep.path("gates").path("passed").asBoolean());
+    assertEquals(List.of(), JsonSchemas.violations(JsonSchemas.compile(
+        Json.parse(Files.readString(Path.of("schemas/report.schema.json")))), rep),
+        "the csv_agent section is the one schemas/report.schema.json describes");
     String line = sorted(first, "conversations*.jsonl").get(0);
     for (String key : new String[] {"\"messages\"", "\"tools\"", "\"trace\"",
         "\"verification\"", "\"observed_difficulty\"", "\"tool_call_id\"", "\"lineage\""}) {
