@@ -18,6 +18,8 @@ import java.io.IOException;
  * the last error's kind when the attempts ran out. Thread-safe; one per agent and run.
  */
 public final class ChatSession implements AutoCloseable {
+  /** The stage name of agent calls: cache keys, per-stage settings. */
+  public static final String AGENT = "agent";
   private final LlmSettings settings;
   private final LlmClient client;
   private final String runId;
@@ -46,11 +48,21 @@ public final class ChatSession implements AutoCloseable {
 
   /** The settings' model (the agent's). */
   public String model() {
-    return settings.model("agent");
+    return settings.model(AGENT);
   }
 
   public LlmSettings settings() {
     return settings;
+  }
+
+  /**
+   * A request of the agent's model with the settings' parameters for stage {@code agent}
+   * ({@code llm.stages.agent.temperature}, {@code max_tokens}, ...).
+   */
+  public Chat.Request request(String system, java.util.List<Chat.Message> messages,
+      java.util.List<Chat.Tool> tools) {
+    return new Chat.Request(AGENT, settings.model(AGENT), settings.temperature(AGENT),
+        settings.maxTokens(AGENT), system, messages, tools);
   }
 
   /** Cache, then throttle and call with retries; the reply of call {@code round} of element. */

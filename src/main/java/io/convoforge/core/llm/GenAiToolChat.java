@@ -38,8 +38,12 @@ final class GenAiToolChat {
     List<Part> results = new ArrayList<>();
     for (Chat.Message m : r.messages()) {
       if ("tool".equals(m.role())) {
-        results.add(Part.builder().functionResponse(FunctionResponse.builder()
-            .id(m.callId()).name(m.name()).response(object(m.text())).build()).build());
+        FunctionResponse.Builder f = FunctionResponse.builder().name(m.name())
+            .response(object(m.text()));
+        if (m.callId() != null) {
+          f.id(m.callId());
+        }
+        results.add(Part.builder().functionResponse(f.build()).build());
         continue;
       }
       flush(contents, results);
