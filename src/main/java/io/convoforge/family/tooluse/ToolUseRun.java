@@ -156,6 +156,9 @@ public final class ToolUseRun implements FamilyRun {
   @Override
   public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
       Map<String, Object> config) {
-    return ToolUseGates.evaluate(accepted, strata, schema, config);
+    List<Gate> gates = new java.util.ArrayList<>(
+        ToolUseGates.evaluate(accepted, strata, schema, config));
+    gates.addAll(DifficultyBandGate.evaluate(accepted, report, config));
+    return gates;
   }
 }

@@ -185,7 +185,7 @@ public final class EvalReport {
       for (Map<String, Object> r : reports) {
         Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) r
             .getOrDefault("cost", Map.of())).get(line);
-        any |= c != null;
+        any |= c != null && number(c, "calls") + number(c, "cache_hits") > 0;
         row.append(String.format(Locale.ROOT, " | %-27s", c == null ? "-"
             : String.format(Locale.ROOT, "%.4f, %s (+%s cached)", number(c, "est_cost_usd"),
                 c.get("calls"), c.get("cache_hits"))));
