@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.testing.FakeLlm;
+import io.convoforge.testing.StubAgentServer;
+import io.convoforge.testing.StubAgentServer.Answer;
+import io.convoforge.testing.StubAgentServer.Call;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reply judge's grades in the scores and the report, through the real LLM session. */
 class ReplyJudgeTest {
@@ -41,6 +47,27 @@ class ReplyJudgeTest {
       assertEquals(0.0, overall.get("pass_rate"));
       assertEquals(0.0, ((Map<?, ?>) overall.get("judge")).get("complete"));
       assertEquals(1.0, ((Map<?, ?>) overall.get("judge")).get("faithful"));
+    }
+  }
+
+  @Test
+  void aClaudeJudgeAnswersThroughAForcedTool(@TempDir Path tmp) throws Exception {
+    Path env = tmp.resolve("dotenv");
+    Files.writeString(env, "ANTHROPIC_API_KEY=k\n");
+    System.setProperty("convoforge.dotenv", env.toString());
+    Conversation c = ProviderAgentsTest.conversation("j-3");
+    try (StubAgentServer stub = StubAgentServer.start(
+        s -> Answer.calls(new Call("convoforge_eval_judge", INCOMPLETE)));
+        ReplyJudge judge = Agents.judge("anthropic:claude-test", Map.of("cache", "off"),
+            Map.of("anthropic", stub.url("anthropic")), null, "judge-test-3")) {
+      Evaluator.Score s = Evaluator.judge(c, played(c), judge, "mock");
+      assertFalse(s.turns().get(0).judge().criteria().get("complete").passed(),
+          String.valueOf(s.turns().get(0).judge()));
+      String body = stub.bodies().get(0);
+      assertTrue(body.contains("\"tool_choice\"") && body.contains("convoforge_eval_judge"),
+          body);
+    } finally {
+      System.clearProperty("convoforge.dotenv");
     }
   }
 
