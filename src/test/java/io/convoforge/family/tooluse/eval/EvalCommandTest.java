@@ -43,7 +43,7 @@ class EvalCommandTest {
   static void dataset() {
     data = shared.resolve("data");
     Job.run(new Job.Request(TestSupport.CHAINS, List.of(
-        "stages=[sample, plan, args, utterances, judge, filter, repair, enrich]"), 24, data, true,
+        "stages=[sample, plan, args, utterances, judge, filter, repair, enrich]"), 12, data, true,
         List.of()));
   }
 
@@ -72,19 +72,19 @@ class EvalCommandTest {
   @Test
   void aSampleIsDeterministicStratifiedAndSeeded() {
     List<Conversation> all = TestSupport.conversations(data);
-    List<Conversation> a = Sampler.sample(all, 10, 7, "chain");
-    assertEquals(10, a.size());
+    List<Conversation> a = Sampler.sample(all, 6, 7, "chain");
+    assertEquals(6, a.size());
     List<Conversation> reversed = new java.util.ArrayList<>(all);
     java.util.Collections.reverse(reversed);
-    assertEquals(ids(a), ids(Sampler.sample(reversed, 10, 7, "chain")),
+    assertEquals(ids(a), ids(Sampler.sample(reversed, 6, 7, "chain")),
         "independent of the reading order");
-    assertNotEquals(ids(a), ids(Sampler.sample(all, 10, 8, "chain")), "another seed");
+    assertNotEquals(ids(a), ids(Sampler.sample(all, 6, 8, "chain")), "another seed");
     Map<String, Integer> byChain = new TreeMap<>();
     all.forEach(c -> byChain.merge(c.chainId(), 1, Integer::sum));
     Map<String, Integer> sampled = new TreeMap<>();
     a.forEach(c -> sampled.merge(c.chainId(), 1, Integer::sum));
     byChain.forEach((chain, n) -> assertTrue(
-        Math.abs(sampled.getOrDefault(chain, 0) - n * 10.0 / all.size()) < 1.0,
+        Math.abs(sampled.getOrDefault(chain, 0) - n * 6.0 / all.size()) < 1.0,
         chain + ": " + sampled + " of " + byChain));
     assertEquals(all.size(), Sampler.sample(all, 1000, 7, "task").size());
   }
@@ -96,13 +96,13 @@ class EvalCommandTest {
   @Test
   void theMockBaselineOnASampleFeedsTheDifficultyBandGate() throws Exception {
     Path out = tmp.resolve("mock");
-    Outcome o = cli("eval", data.toString(), "--agent", "mock", "--sample", "12", "--seed", "3",
+    Outcome o = cli("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed", "3",
         "--out", out.toString());
     assertEquals(0, o.code(), o.err());
-    assertTrue(o.out().contains("12 conversations (sample of "), o.out());
+    assertTrue(o.out().contains("8 conversations (sample of "), o.out());
     JsonNode r = Json.MAPPER.readTree(Files.readString(out.resolve("results-mock.json")));
     assertEquals(1.0, r.path("overall").path("pass_rate").asDouble());
-    assertEquals(12, r.path("conversations").size());
+    assertEquals(8, r.path("conversations").size());
     assertEquals(3, r.path("sample").path("seed").asInt());
     assertTrue(Files.readString(out.resolve("table.txt")).contains("chain CHAIN-002A"));
 
