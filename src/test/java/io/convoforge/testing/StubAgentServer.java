@@ -27,12 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code :generateContent} (Gemini API and Vertex AI: {@code functionCall} and {@code
  * functionResponse} parts, {@code SAFETY} and {@code MALFORMED_FUNCTION_CALL} finishes). Each
  * request is read into a {@link Seen} (the last user text and the tool results sent since) and
- * answered by the test's {@link Script}. Faults (429 with Retry-After, 500) are injected for
+ * answered by the test's {@link Script}. Faults (429 with Retry-After, 500, 401) are injected for
  * the next n requests. Bodies, paths and credential headers are kept for assertions.
  */
 public final class StubAgentServer implements AutoCloseable {
   /** The faults it can inject. */
-  public enum Fault { RATE_LIMIT, SERVER_ERROR }
+  public enum Fault { RATE_LIMIT, SERVER_ERROR, UNAUTHORIZED }
 
   /** A call the scripted model makes; {@code arguments} is JSON text (or, malformed, not). */
   public record Call(String name, String arguments) {}
@@ -142,6 +142,11 @@ public final class StubAgentServer implements AutoCloseable {
         ex.getResponseHeaders().add("Retry-After", "0.05");
         send(ex, 429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
             + "\"message\":\"slow down\",\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\"}}");
+        return;
+      }
+      if (f == Fault.UNAUTHORIZED) {
+        send(ex, 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+            + "\"message\":\"invalid key\",\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
         return;
       }
       if (f == Fault.SERVER_ERROR) {

@@ -3,6 +3,7 @@ package io.convoforge.core.llm;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.util.Seeds;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The tool-calling chat path of an agent under evaluation: the same cache, throttle, retries and
@@ -59,8 +60,7 @@ public final class ChatSession implements AutoCloseable {
    * A request of the agent's model with the settings' parameters for stage {@code agent}
    * ({@code llm.stages.agent.temperature}, {@code max_tokens}, ...).
    */
-  public Chat.Request request(String system, java.util.List<Chat.Message> messages,
-      java.util.List<Chat.Tool> tools) {
+  public Chat.Request request(String system, List<Chat.Message> messages, List<Chat.Tool> tools) {
     return new Chat.Request(AGENT, settings.model(AGENT), settings.temperature(AGENT),
         settings.maxTokens(AGENT), system, messages, tools);
   }

@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.convoforge.core.model.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +52,8 @@ final class OpenAiToolChat {
           break;
         }
         default:
-          p.addMessage(com.openai.models.chat.completions.ChatCompletionToolMessageParam.builder()
-              .toolCallId(m.callId()).content(m.text()).build());
+          p.addMessage(ChatCompletionToolMessageParam.builder().toolCallId(m.callId())
+              .content(m.text()).build());
       }
     }
     for (Chat.Tool t : r.tools()) {

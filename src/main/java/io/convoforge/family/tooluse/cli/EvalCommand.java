@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Failures: bad flags or an unreadable dataset are input errors (exit 2) naming the flag or
  * file; a provider error on a conversation is that conversation's failure, recorded in the
- * results, and the run goes on (exit 0, with a count on stderr).
+ * results, and the run goes on (exit 0, with a count on stderr); an agent that failed on every
+ * conversation (a wrong key, an unknown model) makes the exit code 1, results still written.
  */
 @Command(
     name = "eval",
@@ -147,6 +148,7 @@ public final class EvalCommand implements Callable<Integer> {
     ReplyJudge grader = null;
     List<Map<String, Object>> reports = new ArrayList<>();
     long failed = 0;
+    List<String> dead = new ArrayList<>();
     try {
       for (String a : agents) {
         opened.add(Agents.agent(a, llm, urls, Tools.derive(schema).values(), runId));
@@ -161,7 +163,12 @@ public final class EvalCommand implements Callable<Integer> {
         LlmAccounting.Tally judgeTally = new LlmAccounting.Tally();
         List<Evaluator.Score> scores = evaluator.play(convs, a, grader, threads, agentTally,
             judgeTally);
-        failed += scores.stream().filter(s -> s.error() != null).count();
+        long errors = scores.stream().filter(s -> s.error() != null).count();
+        failed += errors;
+        if (errors > 0 && errors == scores.size()) {
+          dead.add(a.name() + " failed on all " + errors + " conversations (first: "
+              + scores.get(0).error() + ")");
+        }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dataset", Map.of("dir", dir.toString(), "conversations", all.size()));
         extra.put("sample", sampled);
@@ -206,6 +213,11 @@ public final class EvalCommand implements Callable<Integer> {
     if (failed > 0) {
       System.err.printf("%d conversation plays failed with an error (see \"errors\" in the"
           + " results)%n", failed);
+    }
+    if (!dead.isEmpty()) {
+      // One failed conversation is a score; an agent that never answered is a broken setup.
+      System.err.println("error: " + String.join("; ", dead));
+      return 1;
     }
     return 0;
   }

@@ -155,6 +155,27 @@ class EvalCommandTest {
   }
 
   @Test
+  void anAgentThatNeverAnswersFailsTheCommandButEachConversationIsRecorded() throws Exception {
+    Path env = tmp.resolve("dotenv");
+    Files.writeString(env, "OPENAI_API_KEY=sk-FAKEKEY-wrong\n");
+    System.setProperty("convoforge.dotenv", env.toString());
+    Path out = tmp.resolve("dead");
+    try (StubAgentServer stub = StubAgentServer.start(s -> Answer.text("Done."))
+        .fault(StubAgentServer.Fault.UNAUTHORIZED, 100)) {
+      Outcome o = cli("eval", data.toString(), "--agent", "openai:gpt-test", "--sample", "4",
+          "--base-url", stub.url("openai"), "--cache", "off", "--out", out.toString());
+      assertEquals(Main.FAILED, o.code(), o.out() + o.err());
+      assertTrue(o.err().contains("openai:gpt-test failed on all 4 conversations")
+          && o.err().contains("HTTP 401"), o.err());
+      assertEquals(4, stub.requests(), "a 401 is permanent: no retry");
+      assertFalse((o.out() + o.err()).contains("FAKEKEY"));
+    }
+    JsonNode r = Json.MAPPER.readTree(Files.readString(out.resolve("results-openai-gpt-test.json")));
+    assertEquals(4, r.path("errors").size());
+    assertEquals(4, r.path("overall").path("errors").asInt());
+  }
+
+  @Test
   void badInputIsNamedWithExit2() throws Exception {
     Path env = tmp.resolve("empty.env");
     Files.writeString(env, "");
