@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** {@code convoforge gates DIR}: checks a dataset against its recipe's gates; exit 1 on a fail. */
 @Command(
@@ -25,8 +27,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Checks a produced dataset against the recipe's quality gates (the core ones:"
         + " count, valid JSON, turns, judge pass rate, near-duplicates; and the family's, such"
-        + " as a tool-use replay in the sandbox); prints a table; exits 1 naming each failed"
-        + " gate.")
+        + " as a tool-use replay in the sandbox); the dataset is summarized by a pipeline (other"
+        + " --flags go to Beam); prints a table; exits 1 naming each failed gate.")
 public final class GatesCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR")
   Path dir;
@@ -45,16 +47,18 @@ public final class GatesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the verdict as JSON.")
   boolean json;
 
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
   @Override
   public Integer call() {
     DatasetDir.conversationFiles(dir);
     Inputs inputs = DatasetDir.inputs(dir, recipe, sets);
-    DatasetDir.Records accepted = DatasetDir.records(dir, inputs.family().codec());
-    Map<String, Object> report = Job.report(inputs, dir, accepted, Map.of());
+    Map<String, Object> report = new LinkedHashMap<>(Job.report(inputs, dir, beamArgs,
+        Map.of()));
     if (!baselines.isEmpty()) {
       report.put(Gates.BASELINES, read(baselines));
     }
-    Gates.Verdict v = Gates.evaluate(inputs, accepted, report);
+    Gates.Verdict v = Gates.evaluate(inputs, report);
     if (json) {
       System.out.println(Json.write(v.toMap()));
     } else {

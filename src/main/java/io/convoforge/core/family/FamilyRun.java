@@ -54,14 +54,17 @@ public interface FamilyRun {
   Long expectedCount();
 
   /**
-   * Report sections of the family (merged into report.json) from the accepted records and the
-   * core report built so far.
+   * Statistics over the accepted records that the family's report sections and gates need,
+   * combined inside the pipeline (so no record is read into one JVM): a mergeable combine whose
+   * output is a JSON-shaped map.
    */
-  Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> coreReport);
+  Summary<Record<?>, ?> summary(RunContext ctx);
 
-  /** The family's gates, given the accepted records, the report and the recipe's gates section. */
-  List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> config);
+  /** The family's report sections, from its {@code summary} and the core report. */
+  Map<String, Object> report(Map<String, Object> summary, Map<String, Object> coreReport);
+
+  /** The family's gates, from the report and the recipe's gates section. */
+  List<Gate> gates(Map<String, Object> report, Map<String, Object> config);
 
   /**
    * Extra outputs of the family beside the accepted and rejected records (a per-stage artifact,

@@ -15,4 +15,7 @@ public interface RecordCodec extends Serializable {
 
   /** The record of an output line; throws {@link IllegalArgumentException} when it is none. */
   Record<?> parse(JsonNode line);
+
+  /** The coder of the records {@link #parse} makes (their payload's class). */
+  RecordCoder<?> coder();
 }

@@ -66,6 +66,8 @@ public final class Job {
       Pipeline p = Pipeline.create(options);
       ConvoforgePipeline.Outputs outputs = ConvoforgePipeline.build(p, in, shards(options));
       FileSinks.write(outputs, in.run(), out.staging().toString(), in.recipe().shards());
+      Summaries.write(outputs.accepted(), outputs.rejected(), in.run(), in.context(),
+          out.staging().toString(), null);
       Ran ran = execute(p, "the pipeline");
       return complete(in, out, header(in, options), List.of(ran.result()),
           outputs.stageOfTransform(), ran.seconds(), Map.of());
@@ -107,9 +109,10 @@ public final class Job {
   }
 
   /**
-   * The end of every run that writes a dataset: reads the staged output back into the report
-   * (header, core sections, the family's sections, {@code extra} sections, gates, timing, LLM
-   * accounting of {@code results}), writes {@code report.json}, refuses a run whose funnel does
+   * The end of every run that writes a dataset: assembles the report from what the pipeline
+   * computed (the funnel and the summaries in the staged output; no record is read here):
+   * header, core sections, the family's sections, {@code extra} sections, gates, timing, LLM
+   * accounting of {@code results}; writes {@code report.json}, refuses a run whose funnel does
    * not prove that nothing was lost, and moves the output into place.
    */
   public static Result complete(Inputs in, OutputDir out, Map<String, Object> header,
@@ -117,10 +120,9 @@ public final class Job {
       Map<String, Object> extra) {
     try {
       Path dir = out.staging();
-      DatasetDir.Records accepted = DatasetDir.records(dir, in.family().codec());
-      Map<String, Object> report = report(in, dir, accepted, header);
+      Map<String, Object> report = report(in, Funnel.read(dir), Summaries.read(dir), header);
       report.putAll(extra);
-      report.put("gates", Gates.evaluate(in, accepted, report).toMap());
+      report.put("gates", Gates.evaluate(in, report).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
       timing.put("sampled_per_second",
@@ -128,8 +130,10 @@ public final class Job {
               * 10) / 10.0);
       report.put("timing", timing);
       LlmAccounting.addTo(report, results, stageOfTransform);
-      for (Path f : DatasetDir.files(dir, Funnel.PREFIX + "*")) {
-        Files.delete(f);
+      for (String prefix : List.of(Funnel.PREFIX, Summaries.PREFIX)) {
+        for (Path f : DatasetDir.files(dir, prefix + "*")) {
+          Files.delete(f);
+        }
       }
       Files.writeString(dir.resolve("report.json"),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
@@ -150,15 +154,36 @@ public final class Job {
   }
 
   /**
-   * The report of the dataset in {@code dir}: {@code header}, the core sections ({@link
-   * RunReport}) and the family's, from the files (gates are evaluated on it).
+   * A report: {@code header}, the core sections ({@link RunReport}) from the funnel counts and
+   * the summary parts, and the family's sections (gates are evaluated on it).
    */
-  public static Map<String, Object> report(Inputs in, Path dir, DatasetDir.Records accepted,
-      Map<String, Object> header) {
-    Map<String, Object> report =
-        RunReport.build(dir, header, accepted, in.run().judging(in.context()));
-    report.putAll(in.run().report(accepted, report));
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> report(Inputs in, Map<String, Long> funnel,
+      Map<String, Object> parts, Map<String, Object> header) {
+    Map<String, Object> report = RunReport.build(header, funnel, parts);
+    report.putAll(in.run().report((Map<String, Object>) parts.getOrDefault(Summaries.FAMILY,
+        Map.of()), report));
     return report;
+  }
+
+  /**
+   * The report of an existing dataset (its accepted and rejected files), computed by a
+   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}.
+   */
+  public static Map<String, Object> report(Inputs in, Path dir, List<String> beamArgs,
+      Map<String, Object> header) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempDirectory("convoforge-summary");
+      execute(Summaries.over(dir, in, options(beamArgs), tmp), "summarizing " + dir);
+      return report(in, Map.of(), Summaries.read(tmp), header);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (tmp != null) {
+        OutputDir.delete(tmp);
+      }
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import io.convoforge.core.family.Gate;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.family.StageFactory;
+import io.convoforge.core.family.Summary;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.recipe.Recipe;
@@ -115,16 +116,18 @@ final class GroundedQaRun implements FamilyRun {
   }
 
   @Override
-  public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
-    return GroundedQaChecks.report(core, facts, asOf, chunks.size());
+  public Summary<Record<?>, ?> summary(RunContext ctx) {
+    return new GroundedQaChecks(chunks, asOf);
   }
 
   @Override
-  public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> config) {
-    Map<String, Chunk> byId = new LinkedHashMap<>();
-    chunks.forEach(c -> byId.put(c.id(), c));
-    return GroundedQaChecks.gates(accepted, report, config, byId, asOf);
+  public Map<String, Object> report(Map<String, Object> summary, Map<String, Object> core) {
+    return GroundedQaChecks.report(summary, core, facts, asOf, chunks.size());
+  }
+
+  @Override
+  public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
+    return GroundedQaChecks.gates(report, config, asOf);
   }
 
   @Override

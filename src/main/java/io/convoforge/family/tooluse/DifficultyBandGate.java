@@ -2,13 +2,10 @@ package io.convoforge.family.tooluse;
 
 import io.convoforge.core.family.Gate;
 import io.convoforge.core.input.InputException;
-import io.convoforge.core.model.Record;
 import io.convoforge.core.run.Gates;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code difficulty_band} gate (recipe {@code gates.difficulty_band: {min, max, agent,
@@ -16,7 +13,8 @@ import java.util.Set;
  * share of it within the band (the seed: 55..65 % of a judged sample of 100). It reads the
  * results of {@code eval} given to {@code gates DIR --baseline RESULTS}: the one of {@code
  * agent}, judged by {@code judge} when the band names one; its {@code overall.pass_rate} must be
- * within [min, max], its plays free of errors, and its conversations this dataset's.
+ * within [min, max], its plays free of errors, and it must have been made on a dataset of this
+ * one's size.
  *
  * <p>Without {@code --baseline} a declared band is not measured (SKIP, not a failure); a band
  * that is malformed, or results given with no band declared, are input errors.
@@ -27,8 +25,7 @@ final class DifficultyBandGate {
   private DifficultyBandGate() {}
 
   @SuppressWarnings("unchecked")
-  static List<Gate> evaluate(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> cfg) {
+  static List<Gate> evaluate(Map<String, Object> report, Map<String, Object> cfg) {
     List<Map<String, Object>> baselines = report.get(Gates.BASELINES) instanceof List<?> l
         ? (List<Map<String, Object>>) l : List.of();
     Object declared = cfg.get(NAME);
@@ -68,23 +65,16 @@ final class DifficultyBandGate {
       return List.of(new Gate(NAME, expected, "judged by " + r.get("judge") + ", not " + judge,
           false));
     }
-    Set<String> ids = new HashSet<>();
-    for (Record<?> rec : accepted) {
-      ids.add(rec.id());
-    }
-    long foreign = 0;
+    // The gate sees the dataset's report, not its records: results made on a dataset of another
+    // size are refused (eval records the size of the dataset it read).
     Object convs = r.get("conversations");
-    if (convs instanceof List<?> list) {
-      for (Object c : list) {
-        if (c instanceof Map<?, ?> m && !ids.contains(String.valueOf(m.get("id")))) {
-          foreign++;
-        }
-      }
-    }
-    if (foreign > 0 || !(convs instanceof List<?>)) {
-      return List.of(new Gate(NAME, expected, convs instanceof List<?> ? foreign
-          + " conversations of the results are not in this dataset" : "results without"
-          + " conversations", false));
+    long made = (long) Gates.number(r.get("dataset") instanceof Map<?, ?> d
+        ? ((Map<String, Object>) d).get("conversations") : null, -1);
+    long accepted = (long) Gates.number(report.get("accepted"), -2);
+    if (!(convs instanceof List<?>) || made != accepted) {
+      return List.of(new Gate(NAME, expected, !(convs instanceof List<?>)
+          ? "results without conversations"
+          : "results of a dataset of " + made + " conversations, not " + accepted, false));
     }
     Map<String, Object> overall = r.get("overall") instanceof Map<?, ?> m
         ? (Map<String, Object>) m : Map.of();

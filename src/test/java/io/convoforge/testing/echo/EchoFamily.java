@@ -6,6 +6,7 @@ import io.convoforge.core.family.Gate;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.family.StageFactory;
+import io.convoforge.core.family.Summary;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Judgement;
@@ -88,6 +89,11 @@ public final class EchoFamily implements RecipeFamily {
     public Record<?> parse(JsonNode line) {
       return CODER.read(Json.bytes(line));
     }
+
+    @Override
+    public RecordCoder<String> coder() {
+      return CODER;
+    }
   }
 
   record Run(EchoFamily family, Recipe recipe, List<String> lines, int split, Prompts prompts)
@@ -147,20 +153,50 @@ public final class EchoFamily implements RecipeFamily {
     }
 
     @Override
-    public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
-      long n = 0;
-      for (Record<?> r : accepted) {
-        n++;
-      }
-      return Map.of("echo", Map.of("answered", n));
+    public Summary<Record<?>, ?> summary(RunContext ctx) {
+      return new Answered();
     }
 
     @Override
-    public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-        Map<String, Object> config) {
-      return List.of(new Gate("echo_answered", "> 0", String.valueOf(
-          ((Map<?, ?>) report.get("echo")).get("answered")),
-          ((Number) ((Map<?, ?>) report.get("echo")).get("answered")).longValue() > 0));
+    public Map<String, Object> report(Map<String, Object> summary, Map<String, Object> core) {
+      return Map.of("echo", summary);
+    }
+
+    @Override
+    public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
+      Object answered = ((Map<?, ?>) report.get("echo")).get("answered");
+      return List.of(new Gate("echo_answered", "> 0", String.valueOf(answered),
+          ((Number) answered).longValue() > 0));
+    }
+  }
+
+  /** Counts the accepted records (the family's summary). */
+  static final class Answered extends Summary<Record<?>, long[]> {
+    Answered() {
+      super(long[].class);
+    }
+
+    @Override
+    public long[] createAccumulator() {
+      return new long[1];
+    }
+
+    @Override
+    public long[] addInput(long[] a, Record<?> r) {
+      a[0]++;
+      return a;
+    }
+
+    @Override
+    public long[] mergeAccumulators(Iterable<long[]> accs) {
+      long[] out = new long[1];
+      accs.forEach(a -> out[0] += a[0]);
+      return out;
+    }
+
+    @Override
+    public Map<String, Object> extractOutput(long[] a) {
+      return Map.of("answered", a[0]);
     }
   }
 
