@@ -170,7 +170,10 @@ public final class EvalCommand implements Callable<Integer> {
               + scores.get(0).error() + ")");
         }
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", Map.of("dir", dir.toString(), "conversations", all.size()));
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("dir", dir.toString());
+        dataset.put("conversations", all.size());
+        extra.put("dataset", dataset);
         extra.put("sample", sampled);
         Map<String, Object> cost = new LinkedHashMap<>();
         cost.put("agent", agentTally.totals());

@@ -33,17 +33,28 @@ public final class EvalReport {
     List<Map<String, Object>> errors = new ArrayList<>();
     for (Score s : scores) {
       if (s.error() != null) {
-        errors.add(Map.of("id", s.id(), "error", s.error()));
+        errors.add(error(s.id(), null, s.error()));
       }
       for (int i = 0; i < s.turns().size(); i++) {
         ReplyJudge.Verdict v = s.turns().get(i).judge();
         if (v != null && v.error() != null) {
-          errors.add(Map.of("id", s.id(), "turn", i, "error", "judge: " + v.error()));
+          errors.add(error(s.id(), i, "judge: " + v.error()));
         }
       }
     }
     out.put("errors", errors);
     return out;
+  }
+
+  /** An error entry, its keys in a fixed order (the results are byte-stable). */
+  private static Map<String, Object> error(String id, Integer turn, String error) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    if (turn != null) {
+      m.put("turn", turn);
+    }
+    m.put("error", error);
+    return m;
   }
 
   /** The whole results document: the summary, {@code extra} sections, every conversation. */

@@ -105,6 +105,11 @@ class EvalCommandTest {
     assertEquals(8, r.path("conversations").size());
     assertEquals(3, r.path("sample").path("seed").asInt());
     assertTrue(Files.readString(out.resolve("table.txt")).contains("chain CHAIN-002A"));
+    Path again = tmp.resolve("again");
+    assertEquals(0, cli("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed",
+        "3", "--out", again.toString()).code());
+    assertEquals(Files.readString(out.resolve("results-mock.json")),
+        Files.readString(again.resolve("results-mock.json")), "byte-identical on a rerun");
 
     String results = out.resolve("results-mock.json").toString();
     Outcome skipped = cli("gates", data.toString());
@@ -118,6 +123,14 @@ class EvalCommandTest {
         "gates.difficulty_band={min: 0.55, max: 0.65, agent: mock}");
     assertEquals(Main.FAILED, fail.code());
     assertTrue(fail.err().contains("gates failed: difficulty_band"), fail.err());
+    Path other = tmp.resolve("other.json");
+    Files.writeString(other, Files.readString(Path.of(results)).replaceFirst(
+        "\"conversations\" : 12\\b", "\"conversations\" : 999"));
+    Outcome foreign = cli("gates", data.toString(), "--baseline", other.toString(), "--set",
+        "gates.difficulty_band={min: 0.9, max: 1.0, agent: mock}");
+    assertEquals(Main.FAILED, foreign.code(), foreign.out());
+    assertTrue(foreign.out().contains("results of a dataset of 999 conversations, not 12"),
+        foreign.out());
     Outcome shipped = cli("gates", data.toString(), "--baseline", results);
     assertEquals(Main.FAILED, shipped.code(), "the shipped band wants gpt-4.1-mini's results");
     assertTrue(shipped.out().contains("no results of openai:gpt-4.1-mini"), shipped.out());
