@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The report's statistics over the accepted records, combined inside the pipeline: the count,
- * accepted per slice key and value, the length distribution (in the family's turns), the mean
- * judge score, each criterion's passes, and the text's distinct-bigram ratio over a bottom-k
+ * the {@link IdsDigest} of their ids, accepted per slice key and value, the length distribution
+ * (in the family's turns), the mean judge score, each criterion's passes, and the text's distinct-bigram ratio over a bottom-k
  * sample by id hash ({@value #BIGRAM_SAMPLE} records at most, the same whatever the bundling).
  */
 final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
@@ -33,6 +33,8 @@ final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
   /** The accumulator: plain fields, coded as JSON. */
   public static final class Acc {
     public long accepted;
+    /** The ids' {@link IdsDigest}, as a sum. */
+    public long ids;
     public double scoreSum;
     public Map<Integer, Long> turns = new TreeMap<>();
     public Map<String, Map<String, Long>> slices = new TreeMap<>();
@@ -50,6 +52,7 @@ final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Acc addInput(Acc a, Record<?> r) {
     a.accepted++;
+    a.ids = IdsDigest.add(a.ids, r.id());
     a.turns.merge(((Judging) judging).turns(r), 1L, Long::sum);
     r.slice().forEach((k, v) -> a.slices.computeIfAbsent(k, x -> new TreeMap<>())
         .merge(v, 1L, Long::sum));
@@ -72,6 +75,7 @@ final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
     Acc out = new Acc();
     for (Acc a : accs) {
       out.accepted += a.accepted;
+      out.ids += a.ids;
       out.scoreSum += a.scoreSum;
       a.turns.forEach((k, v) -> out.turns.merge(k, v, Long::sum));
       a.slices.forEach((k, m) -> m.forEach((v, n) ->
@@ -93,6 +97,7 @@ final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
   public Map<String, Object> extractOutput(Acc a) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("accepted", a.accepted);
+    m.put("ids_digest", IdsDigest.hex(a.ids));
     m.put("score_sum", a.scoreSum);
     m.put("turns", a.turns);
     m.put("slices", a.slices);

@@ -32,6 +32,9 @@ public final class RunReport {
     Map<String, Object> report = new LinkedHashMap<>(header);
     report.put("sampled", sampled);
     report.put("accepted", accepted);
+    if (acc.get("ids_digest") != null) {
+      report.put("ids_digest", acc.get("ids_digest"));
+    }
     report.put("rejected", byReason);
     report.put("rejected_total", rejected);
     report.put("rejected_by_stage", byStage);

@@ -170,7 +170,9 @@ public final class ToolUseRun implements FamilyRun {
   @Override
   @SuppressWarnings("unchecked")
   public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
-    return ToolUseGates.evaluate((Map<String, Object>) report.getOrDefault("tool_use", Map.of()),
-        strata, config);
+    List<Gate> gates = new java.util.ArrayList<>(ToolUseGates.evaluate(
+        (Map<String, Object>) report.getOrDefault("tool_use", Map.of()), strata, config));
+    gates.addAll(DifficultyBandGate.evaluate(report, config));
+    return gates;
   }
 }
