@@ -32,8 +32,9 @@ import java.util.Set;
  *       other language scores below 0.15). Other languages: passed, with a note that it was skipped.
  *   <li>{@code progression}: the key terms of the scenario's outcome (its last progression step:
  *       words of 4+ letters that are not function words) appear in the last third of the call —
- *       at least half of them, each matched on its first 5 letters so that inflections count
- *       ({@code abonar}/{@code abono}). When the outcome has no key term, a closing marker
+ *       at least half of them, each matched on a stem (the term less its last 3 letters, at
+ *       least 4) so that inflections count ({@code abonar}/{@code abono}, {@code
+ *       refund}/{@code refunded}). When the outcome has no key term, a closing marker
  *       ("¿algo más?", "anything else", "goodbye"…) in the last third is enough.
  *   <li>{@code timestamps}: with timing, every message has an ISO-8601 timestamp with the spec's
  *       offset, they strictly increase, and each gap lies in the latency range of the role that
@@ -148,7 +149,7 @@ public final class TranscriptRules implements Serializable {
     }
     List<String> missing = new ArrayList<>();
     for (String term : terms) {
-      String stem = term.substring(0, Math.min(5, term.length()));
+      String stem = term.substring(0, Math.max(4, term.length() - 3));
       if (tailWords.stream().noneMatch(w -> w.startsWith(stem))) {
         missing.add(term);
       }

@@ -34,7 +34,15 @@ public record Transcript(
   public Transcript {
     messages = List.copyOf(messages);
     judgement = judgement == null ? null : new TreeMap<>(judgement);
-    lineage = lineage == null ? Map.of() : new TreeMap<>(lineage);
+    lineage = lineage == null ? Map.of() : canonical(lineage);
+  }
+
+  /** Whole numbers as JSON reads them back (int when it fits), so a record equals its copy. */
+  private static Map<String, Object> canonical(Map<String, Object> m) {
+    TreeMap<String, Object> out = new TreeMap<>(m);
+    out.replaceAll((k, v) -> v instanceof Long && (Long) v == ((Long) v).intValue()
+        ? Integer.valueOf(((Long) v).intValue()) : v);
+    return out;
   }
 
   public Transcript withMessages(List<Message> m) {

@@ -49,7 +49,7 @@ final class FrontMatter {
       node = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       int at = e.getLocation() == null ? firstLine : firstLine - 1 + e.getLocation().getLineNr();
-      throw new Malformed(at, "malformed YAML front matter: " + e.getOriginalMessage());
+      throw new Malformed(at, "malformed YAML front matter: " + brief(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,6 +64,17 @@ final class FrontMatter {
       throw new UncheckedIOException(e);
     }
     return new FrontMatter((ObjectNode) lowerKeys(node), lines, firstLine);
+  }
+
+  /** A YAML parser message without its snippets and positions (they count YAML lines). */
+  private static String brief(String message) {
+    List<String> kept = new java.util.ArrayList<>();
+    for (String l : message.split("\n")) {
+      if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+        kept.add(l.strip());
+      }
+    }
+    return kept.isEmpty() ? message : String.join("; ", kept);
   }
 
   /** The file line of the value at {@code pointer}, else of its nearest ancestor. */
