@@ -31,22 +31,31 @@ final class StopWords {
   /** Lower-case words: runs of letters, with inner apostrophes kept ({@code i'm}). */
   static List<String> words(String text) {
     List<String> out = new ArrayList<>();
-    int n = text.length();
+    addWords(text, out);
+    return out;
+  }
+
+  /** Appends the words of {@code text} to {@code out}. */
+  static void addWords(String text, List<String> out) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    int n = lower.length();
     int i = 0;
     while (i < n) {
-      while (i < n && !Character.isLetter(text.charAt(i))) {
+      while (i < n && !Character.isLetter(lower.charAt(i))) {
         i++;
       }
       int start = i;
-      while (i < n && (Character.isLetter(text.charAt(i))
-          || isApostrophe(text.charAt(i)) && i + 1 < n && Character.isLetter(text.charAt(i + 1)))) {
+      boolean curly = false;
+      while (i < n && (Character.isLetter(lower.charAt(i))
+          || isApostrophe(lower.charAt(i)) && i + 1 < n && Character.isLetter(lower.charAt(i + 1)))) {
+        curly |= lower.charAt(i) == '’';
         i++;
       }
       if (i > start) {
-        out.add(text.substring(start, i).replace('’', '\'').toLowerCase(Locale.ROOT));
+        String w = lower.substring(start, i);
+        out.add(curly ? w.replace('’', '\'') : w);
       }
     }
-    return out;
   }
 
   private static boolean isApostrophe(char c) {

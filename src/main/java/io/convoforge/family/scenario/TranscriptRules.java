@@ -103,17 +103,20 @@ public final class TranscriptRules implements Serializable {
     if (!StopWords.BY_LANGUAGE.containsKey(lang)) {
       return Verdict.pass("language", "skipped: no stop-word list for '" + spec.language() + "'");
     }
-    List<String> words = new ArrayList<>();
+    List<String> words = new ArrayList<>(256);
     for (Message m : messages) {
-      words.addAll(StopWords.words(m.text() == null ? "" : m.text()));
+      StopWords.addWords(m.text() == null ? "" : m.text(), words);
     }
     if (words.isEmpty()) {
       return Verdict.fail("language", "no words");
     }
     double own = ratio(words, StopWords.BY_LANGUAGE.get(lang));
     for (Map.Entry<String, Set<String>> other : StopWords.BY_LANGUAGE.entrySet()) {
+      if (other.getKey().equals(lang)) {
+        continue;
+      }
       double r = ratio(words, other.getValue());
-      if (!other.getKey().equals(lang) && r >= own) {
+      if (r >= own) {
         return Verdict.fail("language", String.format(Locale.ROOT,
             "reads as %s rather than %s (stop-word share %.2f vs %.2f)", other.getKey(), lang, r,
             own));
