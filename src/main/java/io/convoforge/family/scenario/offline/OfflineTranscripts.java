@@ -183,8 +183,8 @@ public final class OfflineTranscripts implements Serializable {
       v[Slot.MONTH.ordinal()] = bank.months[r.nextInt(12)];
     }
     v[Slot.DATE.ordinal()] = bank.date.render(v);
-    v[Slot.UNITS.ordinal()] = Integer.toString(
-        bank.amountMin + r.nextInt(bank.amountMax - bank.amountMin + 1));
+    v[Slot.UNITS.ordinal()] = grouped(bank.amountMin + r.nextInt(bank.amountMax - bank.amountMin
+        + 1));
     int cents = r.nextInt(20) * 5;
     v[Slot.CENTS.ordinal()] = cents < 10 ? "0" + cents : Integer.toString(cents);
     v[Slot.AMOUNT.ordinal()] = bank.amount.render(v);
@@ -224,6 +224,18 @@ public final class OfflineTranscripts implements Serializable {
       t = Character.toLowerCase(t.charAt(0)) + t.substring(1);
     }
     return t;
+  }
+
+  private String grouped(int units) {
+    String digits = Integer.toString(units);
+    if (bank.thousands.isEmpty() || digits.length() <= 3) {
+      return digits;
+    }
+    StringBuilder sb = new StringBuilder(digits);
+    for (int i = digits.length() - 3; i > 0; i -= 3) {
+      sb.insert(i, bank.thousands);
+    }
+    return sb.toString();
   }
 
   private String join(String[] steps, int from, int to) {

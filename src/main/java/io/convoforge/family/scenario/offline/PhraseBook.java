@@ -48,6 +48,8 @@ final class PhraseBook implements Serializable {
   final int amountMax;
   final String and;
   final String company;
+  /** Between groups of three digits of an amount's whole part ("," in en), or empty. */
+  final String thousands;
 
   @SuppressWarnings("unchecked")
   private PhraseBook(String file, Map<String, Object> root) {
@@ -109,6 +111,7 @@ final class PhraseBook implements Serializable {
       throw bad("amount_range", "expected [min, max] with 0 <= min <= max");
     }
     and = text(root.get("and"), "and");
+    thousands = formats.get("thousands") == null ? "" : formats.get("thousands").toString();
     company = text(root.get("company_fallback"), "company_fallback");
   }
 
