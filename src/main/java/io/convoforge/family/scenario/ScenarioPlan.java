@@ -59,7 +59,7 @@ public final class ScenarioPlan implements Serializable {
   private final int count;
   private final int batchSize;
   private transient int[] cachedAssignment;
-  private transient int cachedBatch = -1;
+  private transient int cachedBatch;
 
   private ScenarioPlan(PromptSpec spec, Mode mode, Scenario fixed, long seed, int count,
       int batchSize) {
@@ -168,7 +168,7 @@ public final class ScenarioPlan implements Serializable {
   }
 
   private synchronized int[] assignment(int index) {
-    if (cachedBatch == index) {
+    if (cachedAssignment != null && cachedBatch == index) {
       return cachedAssignment;
     }
     int n = size(index);

@@ -34,14 +34,12 @@ public final class Timeline implements Serializable {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
   private final Timing timing;
-  private final Role first;
   private final int turns;
   private final int batchSize;
   private final long slotSeconds;
 
   private Timeline(Timing timing, Role first, int turns, int batchSize) {
     this.timing = timing;
-    this.first = first;
     this.turns = turns;
     this.batchSize = batchSize;
     long longest = 0;
