@@ -1,0 +1,66 @@
+package io.convoforge.family.scenario.batch;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.convoforge.family.scenario.ScenarioPlan;
+import io.convoforge.family.scenario.model.Transcript;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The content of {@code batches/<id>/batch.json}: the batch's metadata and its conversations.
+ *
+ * <p>{@code created_at} is deterministic: the batch's logical start, i.e. its first message's
+ * timestamp (from the spec's timing), or absent when the spec has no timing. The wall clock is
+ * recorded only by the registry, so rewriting the same batch gives the same bytes.
+ */
+@JsonPropertyOrder({
+  "id", "index", "prompt_id", "prompt_title", "prompt_sha256", "prompt_path", "language",
+  "scenario_mode", "scenario", "size", "created_at", "scenario_counts", "conversations"
+})
+public record BatchFile(
+    String id,
+    int index,
+    @JsonProperty("prompt_id") String promptId,
+    @JsonProperty("prompt_title") String promptTitle,
+    @JsonProperty("prompt_sha256") String promptSha256,
+    @JsonProperty("prompt_path") String promptPath,
+    String language,
+    @JsonProperty("scenario_mode") String scenarioMode,
+    String scenario,
+    int size,
+    @JsonProperty("created_at") String createdAt,
+    @JsonProperty("scenario_counts") Map<String, Integer> scenarioCounts,
+    List<Transcript> conversations) {
+
+  public BatchFile {
+    scenarioCounts = new TreeMap<>(scenarioCounts);
+    conversations = List.copyOf(conversations);
+  }
+
+  /**
+   * The batch {@code index} of {@code plan} holding {@code conversations} (in slot order).
+   * {@code promptPath} is recorded as given. Fails with {@link IllegalArgumentException} when the
+   * count differs from the plan's batch size or a conversation belongs to another batch.
+   */
+  public static BatchFile of(ScenarioPlan plan, int index, String promptPath,
+      List<Transcript> conversations) {
+    String id = plan.batchId(index);
+    if (conversations.size() != plan.size(index)) {
+      throw new IllegalArgumentException("batch " + id + " has " + plan.size(index)
+          + " slots, got " + conversations.size() + " conversations");
+    }
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Transcript t : conversations) {
+      if (!id.equals(t.batchId())) {
+        throw new IllegalArgumentException("conversation " + t.id() + " is of batch "
+            + t.batchId() + ", not " + id);
+      }
+      counts.merge(t.scenario().id(), 1, Integer::sum);
+    }
+    return new BatchFile(id, index, plan.spec().id(), plan.spec().title(), plan.spec().sha256(),
+        promptPath, plan.spec().language(), plan.mode().wire(), plan.fixedScenario(),
+        conversations.size(), conversations.get(0).firstTimestamp(), counts, conversations);
+  }
+}
