@@ -2,8 +2,8 @@ package io.convoforge.family.scenario;
 
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
-import io.convoforge.schema.InputException;
-import io.convoforge.util.Seeds;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.util.Seeds;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;

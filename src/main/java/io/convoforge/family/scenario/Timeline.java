@@ -4,7 +4,7 @@ import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.model.Role;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Timing;
-import io.convoforge.util.Seeds;
+import io.convoforge.core.util.Seeds;
 import java.io.Serializable;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

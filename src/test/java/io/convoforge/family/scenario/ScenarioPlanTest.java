@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.convoforge.family.scenario.menu;
 
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;

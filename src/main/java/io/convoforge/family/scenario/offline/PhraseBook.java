@@ -2,7 +2,7 @@ package io.convoforge.family.scenario.offline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

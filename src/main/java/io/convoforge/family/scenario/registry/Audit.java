@@ -5,7 +5,7 @@ import io.convoforge.family.scenario.batch.BatchFile;
 import io.convoforge.family.scenario.batch.BatchWriter;
 import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.model.Transcript;
-import io.convoforge.model.Json;
+import io.convoforge.core.model.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.convoforge.family.scenario.registry;
 
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,7 +1,7 @@
 package io.convoforge.family.scenario.spec;
 
 import io.convoforge.family.scenario.model.Role;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;

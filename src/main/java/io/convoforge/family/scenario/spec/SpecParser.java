@@ -2,8 +2,8 @@ package io.convoforge.family.scenario.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.family.scenario.model.Role;
-import io.convoforge.schema.InputException;
-import io.convoforge.schema.Problem;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.Problem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

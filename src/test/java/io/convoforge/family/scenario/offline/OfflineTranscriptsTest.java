@@ -17,7 +17,7 @@ import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
-import io.convoforge.schema.InputException;
+import io.convoforge.core.input.InputException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

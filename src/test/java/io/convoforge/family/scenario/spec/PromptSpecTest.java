@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.family.scenario.Fixtures;
 import io.convoforge.family.scenario.model.Role;
-import io.convoforge.schema.InputException;
-import io.convoforge.schema.Problem;
+import io.convoforge.core.input.InputException;
+import io.convoforge.core.input.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
