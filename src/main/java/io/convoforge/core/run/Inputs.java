@@ -27,13 +27,27 @@ import java.util.TreeMap;
 public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunContext context) {
 
   public static Inputs load(Path recipeFile, List<String> overrides, Integer count) {
-    Recipe recipe = RecipeLoader.load(recipeFile, overrides, Families::of);
+    Recipe recipe = resolveBackend(RecipeLoader.load(recipeFile, overrides, Families::of));
     RecipeFamily family = Families.of(recipe.kind(), recipe.file());
     FamilyRun run = family.prepare(recipe, count);
     checkStages(recipe, run);
     Backend backend = Backends.create(recipe.backend(), recipe.section("llm"));
     return new Inputs(recipe, family, run,
         new RunContext(recipe, backend, runId(recipe, family, run), recipe.seed()));
+  }
+
+  /**
+   * {@code backend: auto} becomes the backend it stands for ({@link Backends#choose}), printed
+   * in one line with the reason, before the family prepares its inputs (which may depend on it)
+   * and before the run id is computed (so it names the backend really used).
+   */
+  static Recipe resolveBackend(Recipe recipe) {
+    if (!Backends.AUTO.equals(recipe.backend())) {
+      return recipe;
+    }
+    Backends.Choice c = Backends.choose(Backends.AUTO);
+    System.out.println("backend auto: " + c.name() + " (" + c.reason() + ")");
+    return recipe.with("backend", c.name());
   }
 
   /**
