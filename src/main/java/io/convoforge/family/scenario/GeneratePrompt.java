@@ -3,21 +3,24 @@ package io.convoforge.family.scenario;
 import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Fills {@code transforms/scenario-dialogue/generate/prompt.md} for one call: {@code
+ * The variables of {@code transforms/scenario-dialogue/generate/prompt.md} for one call: {@code
  * {{spec_system}}} (the spec's free markdown), {@code {{scenario}}} (its id, title and every field
  * as {@code key: value} lines), {@code {{turns}}}, {@code {{first}}}, {@code {{language}}} and
  * {@code {{history}}} (the messages so far, for a call continued or repaired; empty for a call
- * written in one go). Pure string work; the LLM stage sends the result with {@code system.md}
- * and checks the answer against {@code output.schema.json} and {@link TranscriptRules}.
+ * written in one go). Pure string work; the generate stage sends the prompt with {@code
+ * system.md} and checks the answer against {@code output.schema.json} and {@link
+ * TranscriptRules}.
  */
 public final class GeneratePrompt {
   private GeneratePrompt() {}
 
-  public static String render(String template, PromptSpec spec, Scenario scenario,
+  /** The template's variables. */
+  public static Map<String, String> vars(PromptSpec spec, Scenario scenario,
       List<Message> history) {
     StringBuilder sc = new StringBuilder();
     sc.append("id: ").append(scenario.id()).append('\n');
@@ -33,12 +36,23 @@ public final class GeneratePrompt {
         h.append(m.role().wire()).append(": ").append(m.text()).append('\n');
       }
     }
-    return template
-        .replace("{{spec_system}}", spec.system())
-        .replace("{{scenario}}", sc.toString().strip())
-        .replace("{{turns}}", Integer.toString(spec.turns()))
-        .replace("{{first}}", spec.first().wire())
-        .replace("{{language}}", spec.language())
-        .replace("{{history}}", h.toString().strip());
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("spec_system", spec.system());
+    v.put("scenario", sc.toString().strip());
+    v.put("turns", Integer.toString(spec.turns()));
+    v.put("first", spec.first().wire());
+    v.put("language", spec.language());
+    v.put("history", h.toString().strip());
+    return v;
+  }
+
+  /** {@code template} with the variables of {@link #vars} filled in. */
+  public static String render(String template, PromptSpec spec, Scenario scenario,
+      List<Message> history) {
+    String out = template;
+    for (Map.Entry<String, String> e : vars(spec, scenario, history).entrySet()) {
+      out = out.replace("{{" + e.getKey() + "}}", e.getValue());
+    }
+    return out;
   }
 }

@@ -10,6 +10,9 @@ import java.util.TreeMap;
 
 /**
  * The content of {@code batches/<id>/batch.json}: the batch's metadata and its conversations.
+ * {@code size} is the number of conversations it holds, {@code planned} its slots in the plan: a
+ * run writes the batch's accepted conversations, so a slot whose call a stage rejected (see the
+ * run's rejected records) leaves {@code size < planned}.
  *
  * <p>{@code created_at} is deterministic: the batch's logical start, i.e. its first message's
  * timestamp (from the spec's timing), or absent when the spec has no timing. The wall clock is
@@ -17,7 +20,8 @@ import java.util.TreeMap;
  */
 @JsonPropertyOrder({
   "id", "index", "prompt_id", "prompt_title", "prompt_sha256", "prompt_path", "language",
-  "scenario_mode", "scenario", "size", "created_at", "scenario_counts", "conversations"
+  "scenario_mode", "scenario", "size", "planned", "created_at", "scenario_counts",
+  "conversations"
 })
 public record BatchFile(
     String id,
@@ -30,6 +34,7 @@ public record BatchFile(
     @JsonProperty("scenario_mode") String scenarioMode,
     String scenario,
     int size,
+    int planned,
     @JsonProperty("created_at") String createdAt,
     @JsonProperty("scenario_counts") Map<String, Integer> scenarioCounts,
     List<Transcript> conversations) {
@@ -41,13 +46,13 @@ public record BatchFile(
 
   /**
    * The batch {@code index} of {@code plan} holding {@code conversations} (in slot order).
-   * {@code promptPath} is recorded as given. Fails with {@link IllegalArgumentException} when the
-   * count differs from the plan's batch size or a conversation belongs to another batch.
+   * {@code promptPath} is recorded as given. Fails with {@link IllegalArgumentException} when
+   * there are none, more than the batch's slots, or one belongs to another batch.
    */
   public static BatchFile of(ScenarioPlan plan, int index, String promptPath,
       List<Transcript> conversations) {
     String id = plan.batchId(index);
-    if (conversations.size() != plan.size(index)) {
+    if (conversations.isEmpty() || conversations.size() > plan.size(index)) {
       throw new IllegalArgumentException("batch " + id + " has " + plan.size(index)
           + " slots, got " + conversations.size() + " conversations");
     }
@@ -61,6 +66,7 @@ public record BatchFile(
     }
     return new BatchFile(id, index, plan.spec().id(), plan.spec().title(), plan.spec().sha256(),
         promptPath, plan.spec().language(), plan.mode().wire(), plan.fixedScenario(),
-        conversations.size(), conversations.get(0).firstTimestamp(), counts, conversations);
+        conversations.size(), plan.size(index), conversations.get(0).firstTimestamp(), counts,
+        conversations);
   }
 }

@@ -20,7 +20,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,44 +67,77 @@ public final class BatchWriter {
 
   /** Writes {@code batch} (see the class comment); I/O failures are {@link IOException}s. */
   public WrittenBatch write(BatchFile batch) throws IOException {
-    byte[] batchJson = json(batch);
-    String sha = sha256(batchJson);
-    Map<String, String> shas = new LinkedHashMap<>();
-    Files.createDirectories(root.resolve(STAGING));
-    Path staging = Files.createTempDirectory(root.resolve(STAGING), batch.id() + ".");
+    Path staging = stagingDir(batch.id());
     try {
-      Path convs = Files.createDirectory(staging.resolve("conversations"));
-      for (Transcript t : batch.conversations()) {
-        byte[] b = json(t);
-        shas.put(t.id(), sha256(b));
-        Files.write(convs.resolve(t.id() + ".json"), b);
-      }
-      Files.write(staging.resolve("preview.txt"),
-          Preview.render(batch).getBytes(StandardCharsets.UTF_8));
-      Files.write(staging.resolve("batch.json"), batchJson);
-
-      Path target = dir(batch.id());
-      boolean moved = underLock(() -> {
-        if (Files.exists(target)) {
-          Path existing = target.resolve("batch.json");
-          String had = Files.isRegularFile(existing) ? sha256(Files.readAllBytes(existing)) : "none";
-          if (!had.equals(sha)) {
-            throw new InputException(target.toString(), "batch.json", "batch " + batch.id()
-                + " already exists with other content (sha256 " + had + ", new " + sha
-                + "); write to another output root or remove the folder");
-          }
-          return false;
-        }
-        Files.createDirectories(target.getParent());
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        return true;
-      });
-      return new WrittenBatch(batch, target, sha, shas, moved);
+      WrittenBatch staged = BatchFolder.write(staging, batch);
+      return install(staging, staged);
     } finally {
       if (Files.exists(staging)) {
         deleteTree(staging);
       }
     }
+  }
+
+  /**
+   * Publishes the batch folder {@code from} (written elsewhere, e.g. in a run's output) under
+   * this root, byte for byte, the same way as {@link #write}: copied into staging, then moved
+   * into place under the lock; an identical batch already there is left alone.
+   */
+  public WrittenBatch publish(Path from) throws IOException {
+    WrittenBatch source = BatchFolder.read(from);
+    Path staging = stagingDir(source.id());
+    try {
+      Files.createDirectories(staging.resolve(BatchFolder.CONVERSATIONS));
+      for (String name : new String[] {BatchFolder.BATCH_JSON, BatchFolder.PREVIEW}) {
+        Files.copy(from.resolve(name), staging.resolve(name));
+      }
+      for (String id : source.conversationSha256().keySet()) {
+        Path rel = Path.of(BatchFolder.CONVERSATIONS, id + ".json");
+        Files.copy(from.resolve(rel), staging.resolve(rel));
+      }
+      return install(staging, BatchFolder.read(staging));
+    } finally {
+      if (Files.exists(staging)) {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  /**
+   * The SHA-256 of the batch.json of {@code batchId} under this root, or null when the batch is
+   * not there.
+   */
+  public String existingSha256(String batchId) throws IOException {
+    Path f = dir(batchId).resolve(BatchFolder.BATCH_JSON);
+    return Files.isRegularFile(f) ? sha256(Files.readAllBytes(f)) : null;
+  }
+
+  private Path stagingDir(String batchId) throws IOException {
+    Files.createDirectories(root.resolve(STAGING));
+    return Files.createTempDirectory(root.resolve(STAGING), batchId + ".");
+  }
+
+  /** Moves a staged batch into place under the lock, or finds the identical one there. */
+  private WrittenBatch install(Path staging, WrittenBatch staged) throws IOException {
+    String id = staged.id();
+    String sha = staged.sha256();
+    Path target = dir(id);
+    boolean moved = underLock(() -> {
+      if (Files.exists(target)) {
+        Path existing = target.resolve(BatchFolder.BATCH_JSON);
+        String had = Files.isRegularFile(existing) ? sha256(Files.readAllBytes(existing)) : "none";
+        if (!had.equals(sha)) {
+          throw new InputException(target.toString(), "batch.json", "batch " + id
+              + " already exists with other content (sha256 " + had + ", new " + sha
+              + "); write to another output root or remove the folder");
+        }
+        return false;
+      }
+      Files.createDirectories(target.getParent());
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    });
+    return new WrittenBatch(staged.batch(), target, sha, staged.conversationSha256(), moved);
   }
 
   /** The canonical bytes of a conversation file or batch.json: pretty JSON and a newline. */

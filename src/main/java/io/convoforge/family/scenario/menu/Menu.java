@@ -45,12 +45,20 @@ public final class Menu {
   private final PrintStream out;
   private final Path promptsDir;
   private final Predicate<String> keyPresent;
+  private final String recipe;
 
   public Menu(BufferedReader in, PrintStream out, Path promptsDir, Predicate<String> keyPresent) {
+    this(in, out, promptsDir, keyPresent, RECIPE);
+  }
+
+  /** A menu whose runs use {@code recipe} (default {@value #RECIPE}). */
+  public Menu(BufferedReader in, PrintStream out, Path promptsDir, Predicate<String> keyPresent,
+      String recipe) {
     this.in = in;
     this.out = out;
     this.promptsDir = promptsDir;
     this.keyPresent = keyPresent;
+    this.recipe = recipe;
   }
 
   /** Asks the questions; the run's arguments, or empty when the operator quits. */
@@ -130,7 +138,7 @@ public final class Menu {
     }
     String backend = backends.get(choose("Backend", backends.size(), 1) - 1);
 
-    List<String> args = new ArrayList<>(List.of("run", RECIPE, "--set", "prompt=" + files.get(p - 1),
+    List<String> args = new ArrayList<>(List.of("run", recipe, "--set", "prompt=" + files.get(p - 1),
         "--set", "scenario_mode=" + (fixed ? "fixed" : "random")));
     if (fixed) {
       args.addAll(List.of("--set", "scenario=" + scenario));

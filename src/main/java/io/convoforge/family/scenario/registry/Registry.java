@@ -216,6 +216,23 @@ public final class Registry implements AutoCloseable {
     return Dialect.redact(url);
   }
 
+  /**
+   * Checks that {@code url} names a database the registry supports (H2 or PostgreSQL), without
+   * connecting; otherwise an {@link InputException} for {@code field}.
+   */
+  public static void checkUrl(String url, String file, String field) {
+    try {
+      Dialect.of(url);
+    } catch (InputException e) {
+      throw new InputException(file, field, e.problems().get(0).message());
+    }
+  }
+
+  /** A JDBC URL without its password, for messages. */
+  public static String redactedUrl(String url) {
+    return Dialect.redact(url);
+  }
+
   @Override
   public synchronized void close() {
     if (conn != null) {

@@ -2,12 +2,8 @@ package io.convoforge.family.scenario.spec;
 
 import io.convoforge.family.scenario.model.Role;
 import io.convoforge.core.input.InputException;
-import java.io.IOException;
+import io.convoforge.core.input.InputFiles;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -49,15 +45,12 @@ public record PromptSpec(
     return new SpecParser(file, text).parse();
   }
 
-  /** Reads and parses a file (UTF-8). A missing file is an {@link InputException} too. */
+  /**
+   * Reads and parses a file (UTF-8). A missing, unreadable or non-UTF-8 file is an {@link
+   * InputException} too.
+   */
   public static PromptSpec read(Path path) {
-    try {
-      return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      throw new InputException(path.toString(), null, "no such prompt specification");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(path.toString(), InputFiles.read(path));
   }
 
   public Optional<Scenario> scenario(String scenarioId) {
