@@ -53,9 +53,10 @@ public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunConte
   /**
    * The run id names the configuration, not the invocation: the recipe's values (paths left
    * out, they depend on the current directory) and the family's inputs' contents. Same inputs,
-   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting.
+   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting. Public
+   * for a family that checks, while it prepares, what earlier runs left under this id.
    */
-  static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
+  public static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
     Map<String, Object> settings = new TreeMap<>(recipe.values());
     settings.keySet().removeAll(family.pathKeys());
     return String.format("%016x", Seeds.hash(Json.write(settings) + "\n" + run.fingerprint()));

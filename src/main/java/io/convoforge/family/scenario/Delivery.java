@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * else the run's), and audits every batch it delivered.
  *
  * <p>A batch id already published or registered with another batch.json is the same prompt,
- * scenario mode and seed under another configuration (batch size, backend, stages): all such
- * batches are named in one {@link InputException} before anything is published or registered.
+ * scenario mode and seed under another configuration (which {@code prepare} refuses earlier
+ * when the registry says so) or an LLM run repeated without its cache: such batches are named
+ * in one {@link InputException} before anything is published or registered.
  * Audit findings fail with {@link IllegalStateException} naming each. Progress goes to {@code
  * log}, about ten lines at most.
  */
@@ -123,28 +124,37 @@ public final class Delivery {
   /** Every batch id taken by another batch.json, in the output root or the registry. */
   private void preflight(List<WrittenBatch> batches, BatchWriter root, Registry registry)
       throws IOException {
-    List<Problem> problems = new ArrayList<>();
+    List<String> inRoot = new ArrayList<>();
+    List<String> inRegistry = new ArrayList<>();
     for (WrittenBatch b : batches) {
       String there = root == null ? null : root.existingSha256(b.id());
       if (there != null && !there.equals(b.sha256())) {
-        problems.add(conflict(root.dir(b.id()).toString(), b, there));
+        inRoot.add(b.id());
       }
       Optional<Rows.Batch> row = registry == null ? Optional.empty() : registry.batch(b.id());
       if (row.isPresent() && !row.get().sha256().equals(b.sha256())) {
-        problems.add(conflict("registry " + registry.url(), b, row.get().sha256()));
+        inRegistry.add(b.id());
       }
+    }
+    List<Problem> problems = new ArrayList<>();
+    if (!inRoot.isEmpty()) {
+      problems.add(conflict("output_root " + root.root(), inRoot, batches.size()));
+    }
+    if (!inRegistry.isEmpty()) {
+      problems.add(conflict("registry " + registry.url(), inRegistry, batches.size()));
     }
     if (!problems.isEmpty()) {
       throw new InputException(problems);
     }
   }
 
-  private static Problem conflict(String where, WrittenBatch b, String theirs) {
-    return new Problem(where, "batch " + b.id(), "is taken by another batch.json (sha256 "
-        + theirs.substring(0, 12) + "…, this run's " + b.sha256().substring(0, 12) + "…): the"
-        + " same prompt, scenario mode and seed under another configuration (batch size,"
-        + " backend, stages). Nothing was published or registered; rerun with another --seed,"
-        + " or another registry and output_root");
+  private static Problem conflict(String where, List<String> ids, int of) {
+    List<String> some = ids.stream().limit(3).toList();
+    return new Problem(where, null, ids.size() + " of the run's " + of + " batches ("
+        + String.join(", ", some) + (ids.size() > some.size() ? ", …" : "") + ") are there with"
+        + " another batch.json: the same prompt, scenario mode and seed under another"
+        + " configuration, or an LLM run without its response cache. Nothing was published or"
+        + " registered; rerun with another --seed, or another registry and output_root");
   }
 
   private static List<Path> folders(Path dir) throws IOException {

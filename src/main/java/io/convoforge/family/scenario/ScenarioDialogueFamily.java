@@ -9,6 +9,7 @@ import io.convoforge.core.llm.OfflineBackend;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.run.Inputs;
 import io.convoforge.family.scenario.cli.MenuCommand;
 import io.convoforge.family.scenario.cli.RegistryCommand;
 import io.convoforge.family.scenario.offline.OfflineTranscripts;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +110,44 @@ public final class ScenarioDialogueFamily implements RecipeFamily {
     // The count is left out: a call's content depends on its batch, not on how many batches
     // there are, so a larger run extends a smaller one with the same ids and the same records.
     String fingerprint = spec.sha256() + "\n" + (writer == null ? "" : writer.bankRef());
-    return new ScenarioRun(this, recipe, settings, spec, plan, writer, prompts, fingerprint);
+    ScenarioRun run =
+        new ScenarioRun(this, recipe, settings, spec, plan, writer, prompts, fingerprint);
+    if (settings.registers() && Registry.mayExist(settings.registryUrl())) {
+      checkRegistry(recipe, run);
+    }
+    return run;
+  }
+
+  /**
+   * Refuses, before anything runs, a plan whose batch ids the registry already holds from
+   * another run configuration: the same prompt, mode and seed with another batch size, backend
+   * or settings would give other content under the same ids, which the registry keeps once.
+   */
+  private void checkRegistry(Recipe recipe, ScenarioRun run) {
+    ScenarioPlan plan = run.plan();
+    Set<String> ids = new LinkedHashSet<>();
+    for (int b = 0; b < plan.batches(); b++) {
+      ids.add(plan.batchId(b));
+    }
+    String runId = Inputs.runId(recipe, this, run);
+    Map<String, String> taken;
+    try (Registry registry = Registry.open(run.settings().registryUrl())) {
+      taken = registry.takenByOtherRuns(plan.spec().id(), ids, runId);
+    } catch (IllegalStateException e) {
+      throw new InputException(recipe.file(), "field registry", "cannot open the registry: "
+          + e.getMessage());
+    }
+    if (!taken.isEmpty()) {
+      List<String> some = taken.keySet().stream().limit(3).toList();
+      throw new InputException(recipe.file(), "field registry", taken.size() + " of the "
+          + ids.size() + " batches this run plans (" + String.join(", ", some)
+          + (taken.size() > some.size() ? ", …" : "") + ") are registered in "
+          + Registry.redactedUrl(run.settings().registryUrl()) + " by another configuration"
+          + " of the same prompt, scenario mode and seed (run id "
+          + taken.values().iterator().next() + ", this run's " + runId + ": another batch size,"
+          + " backend, stages or settings), so they would hold other calls under the same ids."
+          + " Use another --seed, or another registry");
+    }
   }
 
   @Override

@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * The content of {@code batches/<id>/batch.json}: the batch's metadata and its conversations.
  * {@code size} is the number of conversations it holds, {@code planned} its slots in the plan: a
  * run writes the batch's accepted conversations, so a slot whose call a stage rejected (see the
- * run's rejected records) leaves {@code size < planned}.
+ * run's rejected records) leaves {@code size < planned}. {@code run_id} names the run
+ * configuration that made it (its conversations' lineage run id): the same batch id under
+ * another configuration is another batch.
  *
  * <p>{@code created_at} is deterministic: the batch's logical start, i.e. its first message's
  * timestamp (from the spec's timing), or absent when the spec has no timing. The wall clock is
@@ -20,7 +22,7 @@ import java.util.TreeMap;
  */
 @JsonPropertyOrder({
   "id", "index", "prompt_id", "prompt_title", "prompt_sha256", "prompt_path", "language",
-  "scenario_mode", "scenario", "size", "planned", "created_at", "scenario_counts",
+  "scenario_mode", "scenario", "size", "planned", "created_at", "run_id", "scenario_counts",
   "conversations"
 })
 public record BatchFile(
@@ -36,6 +38,7 @@ public record BatchFile(
     int size,
     int planned,
     @JsonProperty("created_at") String createdAt,
+    @JsonProperty("run_id") String runId,
     @JsonProperty("scenario_counts") Map<String, Integer> scenarioCounts,
     List<Transcript> conversations) {
 
@@ -66,7 +69,13 @@ public record BatchFile(
     }
     return new BatchFile(id, index, plan.spec().id(), plan.spec().title(), plan.spec().sha256(),
         promptPath, plan.spec().language(), plan.mode().wire(), plan.fixedScenario(),
-        conversations.size(), plan.size(index), conversations.get(0).firstTimestamp(), counts,
-        conversations);
+        conversations.size(), plan.size(index), conversations.get(0).firstTimestamp(),
+        runId(conversations.get(0)), counts, conversations);
+  }
+
+  /** The run configuration that made a conversation (its lineage's run id), or null. */
+  private static String runId(Transcript t) {
+    Object id = t.lineage().get("run_id");
+    return id == null ? null : String.valueOf(id);
   }
 }

@@ -26,7 +26,8 @@ enum Dialect {
       new Column("id", "VARCHAR(160)"), new Column("prompt_id", "VARCHAR(64)"),
       new Column("scenario_mode", "VARCHAR(16)"), new Column("scenario", "VARCHAR(64)"),
       new Column("size", "INTEGER"), new Column("path", "VARCHAR(2048)"),
-      new Column("sha256", "CHAR(64)"), new Column("created_at", "TIMESTAMP WITH TIME ZONE"));
+      new Column("sha256", "CHAR(64)"), new Column("created_at", "TIMESTAMP WITH TIME ZONE"),
+      new Column("run_id", "VARCHAR(64)"));
   static final List<Column> CONVERSATIONS = List.of(
       new Column("id", "VARCHAR(200)"), new Column("batch_id", "VARCHAR(160)"),
       new Column("scenario_id", "VARCHAR(64)"), new Column("messages", "TEXT"),
@@ -35,7 +36,7 @@ enum Dialect {
 
   static final List<String> DDL = List.of(
       "CREATE TABLE IF NOT EXISTS prompts (" + columns(PROMPTS, "") + ", PRIMARY KEY (id))",
-      "CREATE TABLE IF NOT EXISTS batches (" + columns(BATCHES, "scenario") + ", PRIMARY KEY (id),"
+      "CREATE TABLE IF NOT EXISTS batches (" + columns(BATCHES, "scenario run_id") + ", PRIMARY KEY (id),"
           + " FOREIGN KEY (prompt_id) REFERENCES prompts (id))",
       "CREATE TABLE IF NOT EXISTS conversations ("
           + columns(CONVERSATIONS, "first_timestamp last_timestamp") + ", PRIMARY KEY (id),"

@@ -5,6 +5,7 @@ import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.input.InputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +18,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The registry of prompts, batches and conversations, in a real database through JDBC, so that
@@ -119,6 +123,7 @@ public final class Registry implements AutoCloseable {
         p.setString(6, b.dir().toAbsolutePath().normalize().toString());
         p.setString(7, b.sha256());
         p.setObject(8, now());
+        p.setString(9, b.batch().runId());
         if (p.executeUpdate() == 0) {
           throw new Retry("batch " + b.id() + " registered meanwhile by another process");
         }
@@ -202,6 +207,43 @@ public final class Registry implements AutoCloseable {
     });
   }
 
+  /**
+   * Which of {@code ids} (batches of prompt {@code promptId}) are registered by another run
+   * configuration than {@code runId}: batch id to the other run id.
+   */
+  public synchronized Map<String, String> takenByOtherRuns(String promptId, Set<String> ids,
+      String runId) {
+    return inTransaction(c -> {
+      Map<String, String> out = new TreeMap<>();
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT id, run_id FROM batches WHERE prompt_id = ?")) {
+        p.setString(1, promptId);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            String other = r.getString(2);
+            if (ids.contains(r.getString(1)) && !java.util.Objects.equals(other, runId)) {
+              out.put(r.getString(1), other);
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Whether the database of {@code url} may hold a registry already: an H2 file that exists, or
+   * any other database (asked when opened). A registry never created has nothing to conflict
+   * with, and opening it would create it.
+   */
+  public static boolean mayExist(String url) {
+    if (url.startsWith("jdbc:h2:file:")) {
+      String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+      return Files.exists(Path.of(path + ".mv.db"));
+    }
+    return !url.startsWith("jdbc:h2:mem:");
+  }
+
   /** Checks a registered batch against its files; an empty list means clean. See {@link Audit}. */
   public List<Finding> audit(String batchId) {
     Optional<Rows.Batch> b = batch(batchId);
@@ -246,7 +288,7 @@ public final class Registry implements AutoCloseable {
   }
 
   private static final String BATCH_SELECT = "SELECT b.id, b.prompt_id, b.scenario_mode,"
-      + " b.scenario, b.size, b.path, b.sha256, b.created_at FROM batches b";
+      + " b.scenario, b.size, b.path, b.sha256, b.created_at, b.run_id FROM batches b";
 
   private Optional<Rows.Batch> batch(Connection c, String id) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(BATCH_SELECT + " WHERE b.id = ?")) {
@@ -261,7 +303,8 @@ public final class Registry implements AutoCloseable {
     try (ResultSet r = p.executeQuery()) {
       while (r.next()) {
         out.add(new Rows.Batch(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-            r.getInt(5), r.getString(6), r.getString(7), r.getObject(8, OffsetDateTime.class)));
+            r.getInt(5), r.getString(6), r.getString(7), r.getObject(8, OffsetDateTime.class),
+            r.getString(9)));
       }
     }
     return out;

@@ -10,9 +10,12 @@ public final class Rows {
   public record Prompt(String id, String path, String sha256, String title, String language,
       int turns, int scenarios, OffsetDateTime registeredAt) {}
 
-  /** A registered batch; {@code path} is its folder, {@code sha256} that of its batch.json. */
+  /**
+   * A registered batch; {@code path} is its folder, {@code sha256} that of its batch.json,
+   * {@code runId} the run configuration that made it.
+   */
   public record Batch(String id, String promptId, String scenarioMode, String scenario, int size,
-      String path, String sha256, OffsetDateTime createdAt) {}
+      String path, String sha256, OffsetDateTime createdAt, String runId) {}
 
   /** A registered conversation; {@code messages} is the JSON array of its messages. */
   public record Conversation(String id, String batchId, String scenarioId, String messages,
