@@ -8,21 +8,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in-process with captured stdout and stderr (and scripted stdin). */
-final class ScenarioCli {
-  record Outcome(int code, String out, String err) {
-    String all() {
+public final class ScenarioCli {
+  public record Outcome(int code, String out, String err) {
+    public String all() {
       return out + err;
     }
   }
 
   private ScenarioCli() {}
 
-  static Outcome run(String... args) {
+  public static Outcome run(String... args) {
     return withInput(null, args);
   }
 
   /** {@code args} with {@code stdin} (lines) as standard input; null keeps it. */
-  static synchronized Outcome withInput(String stdin, String... args) {
+  public static synchronized Outcome withInput(String stdin, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     InputStream oldIn = System.in;
