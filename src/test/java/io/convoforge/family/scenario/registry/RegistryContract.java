@@ -158,4 +158,27 @@ abstract class RegistryContract {
     assertEquals(List.of(new Finding("batches row nope", "not registered")),
         registry.audit("nope"));
   }
+
+  @Test
+  void batchesOfAnotherRunConfigurationAreNamed() throws Exception {
+    registry.registerPrompt(ES, Fixtures.ES);
+    ScenarioPlan plan = ScenarioPlan.random(ES, 3, 4, 2);
+    for (int b = 0; b < plan.batches(); b++) {
+      BatchFile f = OfflineBatches.assemble(plan, b, "p", Fixtures.writer(ES));
+      List<Transcript> convs = new ArrayList<>();
+      for (Transcript t : f.conversations()) {
+        java.util.Map<String, Object> l = new java.util.TreeMap<>(t.lineage());
+        l.put("run_id", "run-one");
+        convs.add(new Transcript(t.id(), t.batchId(), t.promptId(), t.scenario(), t.language(),
+            t.messages(), null, l));
+      }
+      registry.registerBatch(new BatchWriter(root).write(BatchFile.of(plan, b, "p", convs)));
+    }
+    java.util.Set<String> planned = java.util.Set.of(plan.batchId(0), plan.batchId(1), "b-other");
+    assertEquals("run-one", registry.batch(plan.batchId(0)).get().runId());
+    assertEquals(java.util.Map.of(plan.batchId(0), "run-one", plan.batchId(1), "run-one"),
+        registry.takenByOtherRuns(ES.id(), planned, "run-two"));
+    assertEquals(java.util.Map.of(), registry.takenByOtherRuns(ES.id(), planned, "run-one"));
+    assertEquals(java.util.Map.of(), registry.takenByOtherRuns(EN.id(), planned, "run-two"));
+  }
 }
