@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
- * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
+ * {@code convoforge bench offline|llm|sandbox|dedup|scenario}: measured figures with their
+ * targets printed beside them; performance is measured here, never asserted in unit tests. {@code offline} runs the
  * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
  * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
  * sandbox databases.
@@ -32,10 +32,12 @@ import picocli.CommandLine.Unmatched;
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
         + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
         + " conversations in fresh sandbox databases and prints conversations replayed/s;"
-        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
+        + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox")
+      description = "offline | llm | sandbox | dedup | scenario")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -111,12 +113,15 @@ public final class BenchCommand implements Callable<Integer> {
     if ("sandbox".equals(what)) {
       return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
     }
+    if ("scenario".equals(what)) {
+      return ScenarioBench.run(count, sets, beamArgs);
+    }
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox, dedup]");
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, scenario]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

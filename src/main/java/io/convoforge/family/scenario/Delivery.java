@@ -84,7 +84,7 @@ public final class Delivery {
             published);
       }
       if (registry == null) {
-        log.println("Registry: none (registry: none); " + batches.size() + " batches written.");
+        log.println("Registry: none; " + batches.size() + " batches written, not registered.");
         return new Outcome(batches.size(), published, 0, 0);
       }
       return register(batches, registry, published);
