@@ -14,6 +14,7 @@ import io.convoforge.family.scenario.cli.MenuCommand;
 import io.convoforge.family.scenario.cli.RegistryCommand;
 import io.convoforge.family.scenario.offline.OfflineTranscripts;
 import io.convoforge.family.scenario.registry.Registry;
+import io.convoforge.family.scenario.registry.RegistryUrl;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class ScenarioDialogueFamily implements RecipeFamily {
       }
     }
     if (settings.registers()) {
-      Registry.checkUrl(settings.registryUrl(), recipe.file(), "field registry");
+      RegistryUrl.check(settings.registryUrl(), recipe.file(), "field registry");
     }
     int n = count != null ? count : recipe.count();
     if (n < 1) {
@@ -112,7 +113,7 @@ public final class ScenarioDialogueFamily implements RecipeFamily {
     String fingerprint = spec.sha256() + "\n" + (writer == null ? "" : writer.bankRef());
     ScenarioRun run =
         new ScenarioRun(this, recipe, settings, spec, plan, writer, prompts, fingerprint);
-    if (settings.registers() && Registry.mayExist(settings.registryUrl())) {
+    if (settings.registers() && RegistryUrl.mayExist(settings.registryUrl())) {
       checkRegistry(recipe, run);
     }
     return run;
@@ -142,7 +143,7 @@ public final class ScenarioDialogueFamily implements RecipeFamily {
       throw new InputException(recipe.file(), "field registry", taken.size() + " of the "
           + ids.size() + " batches this run plans (" + String.join(", ", some)
           + (taken.size() > some.size() ? ", …" : "") + ") are registered in "
-          + Registry.redactedUrl(run.settings().registryUrl()) + " by another configuration"
+          + RegistryUrl.redacted(run.settings().registryUrl()) + " by another configuration"
           + " of the same prompt, scenario mode and seed (run id "
           + taken.values().iterator().next() + ", this run's " + runId + ": another batch size,"
           + " backend, stages or settings), so they would hold other calls under the same ids."

@@ -12,6 +12,7 @@ import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.family.scenario.model.ScenarioCall;
 import io.convoforge.family.scenario.offline.OfflineTranscripts;
+import io.convoforge.family.scenario.registry.RegistryUrl;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.stages.AssignTimestamps;
 import io.convoforge.family.scenario.stages.GenerateCalls;
@@ -86,7 +87,7 @@ public final class ScenarioRun implements FamilyRun {
         spec.timing() == null ? ", no timing" : "", plan.mode().wire(),
         plan.fixedScenario() == null ? "" : " (" + plan.fixedScenario() + ")", plan.count(),
         plan.batches(), plan.batchSize(), settings.registers()
-            ? io.convoforge.family.scenario.registry.Registry.redactedUrl(settings.registryUrl())
+            ? RegistryUrl.redacted(settings.registryUrl())
             : "none", settings.outputRoot() == null ? "" : "; output root "
             + settings.outputRoot());
   }

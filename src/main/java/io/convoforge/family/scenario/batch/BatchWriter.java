@@ -2,7 +2,6 @@ package io.convoforge.family.scenario.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.input.InputException;
 import java.io.IOException;

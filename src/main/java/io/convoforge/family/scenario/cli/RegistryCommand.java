@@ -6,6 +6,7 @@ import io.convoforge.core.model.Json;
 import io.convoforge.family.scenario.ScenarioSettings;
 import io.convoforge.family.scenario.registry.Finding;
 import io.convoforge.family.scenario.registry.Registry;
+import io.convoforge.family.scenario.registry.RegistryUrl;
 import io.convoforge.family.scenario.registry.Rows;
 import java.lang.reflect.RecordComponent;
 import java.time.OffsetDateTime;
@@ -66,7 +67,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
     Registry open() {
       String u = url == null || url.isBlank() ? ScenarioSettings.defaultRegistryUrl() : url;
-      Registry.checkUrl(u, "--registry", null);
+      RegistryUrl.check(u, "--registry", null);
       return Registry.open(u);
     }
   }

@@ -5,7 +5,6 @@ import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.input.InputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -231,19 +230,6 @@ public final class Registry implements AutoCloseable {
     });
   }
 
-  /**
-   * Whether the database of {@code url} may hold a registry already: an H2 file that exists, or
-   * any other database (asked when opened). A registry never created has nothing to conflict
-   * with, and opening it would create it.
-   */
-  public static boolean mayExist(String url) {
-    if (url.startsWith("jdbc:h2:file:")) {
-      String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
-      return Files.exists(Path.of(path + ".mv.db"));
-    }
-    return !url.startsWith("jdbc:h2:mem:");
-  }
-
   /** Checks a registered batch against its files; an empty list means clean. See {@link Audit}. */
   public List<Finding> audit(String batchId) {
     Optional<Rows.Batch> b = batch(batchId);
@@ -255,23 +241,6 @@ public final class Registry implements AutoCloseable {
 
   /** The URL, without a password. */
   public String url() {
-    return Dialect.redact(url);
-  }
-
-  /**
-   * Checks that {@code url} names a database the registry supports (H2 or PostgreSQL), without
-   * connecting; otherwise an {@link InputException} for {@code field}.
-   */
-  public static void checkUrl(String url, String file, String field) {
-    try {
-      Dialect.of(url);
-    } catch (InputException e) {
-      throw new InputException(file, field, e.problems().get(0).message());
-    }
-  }
-
-  /** A JDBC URL without its password, for messages. */
-  public static String redactedUrl(String url) {
     return Dialect.redact(url);
   }
 
