@@ -105,7 +105,7 @@ public final class ScenarioRun implements FamilyRun {
   @Override
   public PTransform<PBegin, PCollection<Record<ScenarioCall>>> source(RunContext ctx,
       int shards) {
-    return SampleScenarios.of(plan, settings.prompt(), recipe.name(), ctx.lineage())
+    return SampleScenarios.of(plan, promptFile(), recipe.name(), ctx.lineage())
         .withShards(shards);
   }
 
@@ -150,6 +150,15 @@ public final class ScenarioRun implements FamilyRun {
     return List.of(ScenarioReport.balanceGate(plan, accepted));
   }
 
+  /**
+   * The spec's file name, as records and batch files name it: its content is identified by its
+   * hash, its full path is the registry's; a batch's bytes must not depend on where the run was
+   * started from.
+   */
+  private String promptFile() {
+    return Path.of(settings.prompt()).getFileName().toString();
+  }
+
   /** Batch folders and messages.csv from the last stage's output (the accepted calls). */
   @Override
   @SuppressWarnings("unchecked")
@@ -160,7 +169,7 @@ public final class ScenarioRun implements FamilyRun {
     List<StageResult<?>> results = new ArrayList<>(stages.values());
     PCollection<Record<ScenarioCall>> accepted = (PCollection<Record<ScenarioCall>>)
         (PCollection<?>) results.get(results.size() - 1).output();
-    accepted.apply(WriteBatchFolders.to(dir, plan, settings.prompt()));
+    accepted.apply(WriteBatchFolders.to(dir, plan, promptFile()));
     accepted.apply(WriteMessagesTable.to(dir));
   }
 

@@ -104,9 +104,10 @@ class ScenarioJobTest {
       assertEquals(30, r.conversations(null, null, null).size());
     }
 
-    // The same command into another output: the same batches, registered already.
+    // The same command into another output, the spec named by its absolute path: the same
+    // batches, byte for byte, registered already.
     ScenarioCli.Outcome again = run(tmp.resolve("b"), "--count", "30", "--set", "batch_size=10",
-        "--set", "output_root=" + root);
+        "--set", "output_root=" + root, "--set", "prompt=" + Fixtures.ES.toAbsolutePath());
     assertEquals(0, again.code(), again.all());
     assertTrue(again.out().contains("3 batches (0 new, 3 already registered)"), again.out());
     // The same seed with another batch size would put other calls under those ids: refused

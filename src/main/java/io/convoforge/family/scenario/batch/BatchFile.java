@@ -49,7 +49,8 @@ public record BatchFile(
 
   /**
    * The batch {@code index} of {@code plan} holding {@code conversations} (in slot order).
-   * {@code promptPath} is recorded as given. Fails with {@link IllegalArgumentException} when
+   * {@code promptPath} is recorded as given (a run gives the spec's file name, so that the
+   * batch's bytes do not depend on the directory it ran from; the registry keeps the full path). Fails with {@link IllegalArgumentException} when
    * there are none, more than the batch's slots, or one belongs to another batch.
    */
   public static BatchFile of(ScenarioPlan plan, int index, String promptPath,

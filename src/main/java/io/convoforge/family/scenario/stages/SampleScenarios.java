@@ -29,7 +29,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * exactly one scenario. Ids come from the plan ({@code <batch id>-c<slot>}); the slice is {@code
  * scenario} (its id), {@code batch}, {@code language} and {@code prompt} (the spec's id); the
  * payload carries the scenario's title, the batch index and the slot; the lineage starts with
- * the run's and adds the prompt's hash and path, the scenario mode, the batch index and slot.
+ * the run's and adds the prompt's hash and file name, the scenario mode, the batch index and slot.
  * No messages yet. Never fails an element.
  *
  * <p>Only shard numbers are shuffled: each of {@code shards} tiny elements lands on a worker,
@@ -41,36 +41,36 @@ public final class SampleScenarios extends PTransform<PBegin, PCollection<Record
   static final RecordCoder<ScenarioCall> CODER = RecordCoder.of(ScenarioCall.class);
 
   private final ScenarioPlan plan;
-  private final String promptPath;
+  private final String promptFile;
   private final String recipe;
   private final Map<String, Object> lineage;
   private final int shards;
 
-  private SampleScenarios(ScenarioPlan plan, String promptPath, String recipe,
+  private SampleScenarios(ScenarioPlan plan, String promptFile, String recipe,
       Map<String, Object> lineage, int shards) {
     super("SampleScenarios");
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be positive, got " + shards);
     }
     this.plan = plan;
-    this.promptPath = promptPath;
+    this.promptFile = promptFile;
     this.recipe = recipe;
     this.lineage = new TreeMap<>(lineage);
     this.shards = shards;
   }
 
   /**
-   * The records of {@code plan} (its spec read from {@code promptPath}) for the recipe named
-   * {@code recipe}, starting from the run's {@code lineage}.
+   * The records of {@code plan} (its spec read from the file named {@code promptFile}) for the
+   * recipe named {@code recipe}, starting from the run's {@code lineage}.
    */
-  public static SampleScenarios of(ScenarioPlan plan, String promptPath, String recipe,
+  public static SampleScenarios of(ScenarioPlan plan, String promptFile, String recipe,
       Map<String, Object> lineage) {
-    return new SampleScenarios(plan, promptPath, recipe, lineage, 1);
+    return new SampleScenarios(plan, promptFile, recipe, lineage, 1);
   }
 
   /** The same, spread over {@code n} shards. */
   public SampleScenarios withShards(int n) {
-    return new SampleScenarios(plan, promptPath, recipe, lineage, n);
+    return new SampleScenarios(plan, promptFile, recipe, lineage, n);
   }
 
   @Override
@@ -126,7 +126,7 @@ public final class SampleScenarios extends PTransform<PBegin, PCollection<Record
       slice.put(ScenarioCodec.LANGUAGE, prompt.language());
       slice.put(ScenarioCodec.PROMPT, prompt.id());
       Map<String, Object> l = new TreeMap<>(spec.lineage);
-      l.put("prompt_path", spec.promptPath);
+      l.put("prompt_file", spec.promptFile);
       l.put("prompt_sha256", prompt.sha256());
       l.put("scenario_mode", spec.plan.mode().wire());
       l.put("batch_index", b);

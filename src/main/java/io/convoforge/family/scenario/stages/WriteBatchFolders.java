@@ -40,19 +40,19 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class WriteBatchFolders
     extends PTransform<PCollection<Record<ScenarioCall>>, PCollection<String>> {
   private final ScenarioPlan plan;
-  private final String promptPath;
+  private final String promptFile;
   private final String dir;
 
-  private WriteBatchFolders(ScenarioPlan plan, String promptPath, String dir) {
+  private WriteBatchFolders(ScenarioPlan plan, String promptFile, String dir) {
     super("WriteBatchFolders");
     this.plan = plan;
-    this.promptPath = promptPath;
+    this.promptFile = promptFile;
     this.dir = dir;
   }
 
-  /** Batch folders of {@code plan} (its spec read from {@code promptPath}) under {@code dir}. */
-  public static WriteBatchFolders to(String dir, ScenarioPlan plan, String promptPath) {
-    return new WriteBatchFolders(plan, promptPath, dir);
+  /** Batch folders of {@code plan} (its spec's file name {@code promptFile}) under {@code dir}. */
+  public static WriteBatchFolders to(String dir, ScenarioPlan plan, String promptFile) {
+    return new WriteBatchFolders(plan, promptFile, dir);
   }
 
   @Override
@@ -85,7 +85,7 @@ public final class WriteBatchFolders
         transcripts.add(codec.render(r));
       }
       int index = calls.get(0).payload().batchIndex();
-      BatchFile file = BatchFile.of(spec.plan, index, spec.promptPath, transcripts);
+      BatchFile file = BatchFile.of(spec.plan, index, spec.promptFile, transcripts);
       try {
         BatchFolder.write(Path.of(spec.dir, BatchWriter.BATCHES, batch.getKey()), file);
       } catch (IOException e) {
