@@ -13,6 +13,7 @@ import io.convoforge.family.scenario.registry.Registry;
 import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.spec.Scenario;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,10 +45,12 @@ final class ScenarioBench {
       Job.run(new Job.Request(RECIPE, overrides, Math.min(500, count), tmp.resolve("warmup"),
           true, beamArgs));
       System.gc();
+      long cpu0 = cpuNanos();
       long t0 = System.nanoTime();
       Job.Result r = Job.run(new Job.Request(RECIPE, overrides, count, tmp.resolve("run"), true,
           beamArgs));
       double wall = (System.nanoTime() - t0) / 1e9;
+      double cpu = (cpuNanos() - cpu0) / 1e9;
       Map<String, Object> rep = r.report();
       System.out.printf(Locale.ROOT, "bench scenario: %d conversations sampled, %s accepted on %d"
               + " cores, runner %s, stages %s%n", count, rep.get("accepted"),
@@ -56,6 +59,12 @@ final class ScenarioBench {
           + " pipeline %.2f s incl. batch folders and messages.csv, JVM start-up excluded);"
           + " %,.0f/s with the report and the commit (%.2f s)%n", count / r.pipelineSeconds(),
           r.pipelineSeconds(), count / wall, wall);
+      int cores = Runtime.getRuntime().availableProcessors();
+      System.out.printf(Locale.ROOT, "  CPU: %.1f s of process CPU for the run = %,.0f"
+          + " conversations per CPU-second, so %,.0f/s on %d cores of its own (the wall figure"
+          + " above is lower when other processes share them: load average %.1f)%n", cpu,
+          count / cpu, cores * count / cpu, cores,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       writerAlone();
       List<WrittenBatch> batches = new ArrayList<>();
       try (Stream<Path> s = Files.list(r.out().resolve(BatchWriter.BATCHES))) {
@@ -75,6 +84,12 @@ final class ScenarioBench {
     } finally {
       OutputDir.delete(tmp);
     }
+  }
+
+  /** CPU time of the whole process (every thread, the JIT and the collector included). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The offline writer alone, one thread, after a warm-up round. */

@@ -17,8 +17,7 @@ import io.convoforge.family.scenario.spec.PromptSpec;
 import io.convoforge.family.scenario.stages.AssignTimestamps;
 import io.convoforge.family.scenario.stages.GenerateCalls;
 import io.convoforge.family.scenario.stages.SampleScenarios;
-import io.convoforge.family.scenario.stages.WriteBatchFolders;
-import io.convoforge.family.scenario.stages.WriteMessagesTable;
+import io.convoforge.family.scenario.stages.WriteBatches;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -169,8 +168,7 @@ public final class ScenarioRun implements FamilyRun {
     List<StageResult<?>> results = new ArrayList<>(stages.values());
     PCollection<Record<ScenarioCall>> accepted = (PCollection<Record<ScenarioCall>>)
         (PCollection<?>) results.get(results.size() - 1).output();
-    accepted.apply(WriteBatchFolders.to(dir, plan, promptFile()));
-    accepted.apply(WriteMessagesTable.to(dir));
+    accepted.apply(WriteBatches.to(dir, plan, promptFile()));
   }
 
   /** Publishes and registers the committed batches (see {@link Delivery}). */

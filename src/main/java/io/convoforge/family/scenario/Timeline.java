@@ -81,6 +81,40 @@ public final class Timeline implements Serializable {
     return out;
   }
 
+  /**
+   * An ISO-8601 date-time with an offset, as {@link OffsetDateTime#parse} reads it; the form this
+   * class writes ({@code 2026-03-02T09:00:17+01:00}) without the general parser, which costs
+   * more than the rest of the rules that read every timestamp of every call.
+   */
+  public static OffsetDateTime parse(String s) {
+    if (s.length() == 25 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T'
+        && s.charAt(13) == ':' && s.charAt(16) == ':' && s.charAt(22) == ':'
+        && (s.charAt(19) == '+' || s.charAt(19) == '-')) {
+      int sign = s.charAt(19) == '+' ? 1 : -1;
+      try {
+        return OffsetDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2),
+            digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2), 0,
+            java.time.ZoneOffset.ofHoursMinutes(sign * digits(s, 20, 2),
+                sign * digits(s, 23, 2)));
+      } catch (java.time.DateTimeException | NumberFormatException e) {
+        // Not a valid date of that form: the general parser says why.
+      }
+    }
+    return OffsetDateTime.parse(s);
+  }
+
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new NumberFormatException(s);
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
   public long slotSeconds() {
     return slotSeconds;
   }

@@ -49,9 +49,14 @@ public final class TranscriptRules implements Serializable {
           "take care"));
 
   private final PromptSpec spec;
+  /** Key terms of each scenario's outcome (by scenario id), computed once. */
+  private final Map<String, Set<String>> outcomeTerms = new java.util.HashMap<>();
 
   private TranscriptRules(PromptSpec spec) {
     this.spec = spec;
+    for (Scenario s : spec.scenarios()) {
+      outcomeTerms.put(s.id(), keyTerms(s.outcome()));
+    }
   }
 
   public static TranscriptRules forSpec(PromptSpec spec) {
@@ -138,7 +143,9 @@ public final class TranscriptRules implements Serializable {
       tail.append(messages.get(i).text() == null ? "" : messages.get(i).text()).append(' ');
     }
     List<String> tailWords = StopWords.words(tail.toString());
-    Set<String> terms = keyTerms(scenario.outcome());
+    Set<String> terms = outcomeTerms.containsKey(scenario.id())
+        && scenario.equals(spec.scenario(scenario.id()).orElse(null))
+        ? outcomeTerms.get(scenario.id()) : keyTerms(scenario.outcome());
     if (terms.isEmpty()) {
       String lower = tail.toString().toLowerCase(Locale.ROOT);
       for (String marker : CLOSING_MARKERS.getOrDefault(spec.primaryLanguage(), List.of())) {
@@ -174,7 +181,7 @@ public final class TranscriptRules implements Serializable {
       Message m = messages.get(i);
       OffsetDateTime t;
       try {
-        t = m.timestamp() == null ? null : OffsetDateTime.parse(m.timestamp());
+        t = m.timestamp() == null ? null : Timeline.parse(m.timestamp());
       } catch (DateTimeParseException e) {
         return Verdict.fail("timestamps", "message " + i + ": '" + m.timestamp()
             + "' is not an ISO-8601 date-time with an offset");
