@@ -41,7 +41,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Output directory (default: runs/<recipe>-<timestamp>).")
   Path out;
 
-  @Option(names = "--backend", description = "offline (default) or an LLM backend.")
+  @Option(names = "--backend", description = "offline, an LLM backend (openai, gemini, vertex),"
+      + " or auto (an LLM backend whose API key is present, else offline); default: the"
+      + " recipe's.")
   String backend;
 
   @Option(names = "--set", paramLabel = "key=value",

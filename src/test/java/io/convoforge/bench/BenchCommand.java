@@ -20,12 +20,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|sandbox|dedup|grounded-qa|csv}: measured figures with their targets
- * printed beside them; performance is measured here, never asserted in unit tests. {@code
- * offline} runs the offline recipe at scale (pipeline time only, not JVM start-up) with peak
- * heap; {@code llm} drives the LLM DoFns against a local stub; {@code sandbox} replays
- * conversations in fresh sandbox databases; {@code csv} measures the csv-agent family ({@link
- * CsvBench}).
+ * {@code convoforge bench offline|llm|sandbox|dedup|grounded-qa|csv|scenario}: measured
+ * figures with their targets printed beside them; performance is measured here, never asserted
+ * in unit tests. {@code offline} runs the offline recipe at scale (pipeline time only, not JVM
+ * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code
+ * sandbox} replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent
+ * family ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry.
  */
 @Command(
     name = "bench",
@@ -35,10 +35,12 @@ import picocli.CommandLine.Unmatched;
         + " conversations in fresh sandbox databases and prints conversations replayed/s;"
         + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
         + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
-        + " offline with n = 7.")
+        + " offline with n = 7;"
+        + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa | csv")
+      description = "offline | llm | sandbox | dedup | grounded-qa | csv | scenario")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -129,6 +131,9 @@ public final class BenchCommand implements Callable<Integer> {
           ? Path.of("pipelines/csv-agent.yaml") : recipe;
       return CsvBench.run(csv, perDataset, sqlSeconds, sets, beamArgs);
     }
+    if ("scenario".equals(what)) {
+      return ScenarioBench.run(count, sets, beamArgs);
+    }
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
@@ -138,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa,"
-              + " csv]");
+              + " csv, scenario]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -49,6 +49,11 @@ public final class StubLlmServer implements AutoCloseable {
   private static final Pattern PROPOSE = Pattern.compile("Propose (\\d+) different questions");
   private static final Pattern TABLE = Pattern.compile("on the table (\\S+), or");
   private static final Pattern RESULT = Pattern.compile("Result: (\\{.*})");
+  private static final Pattern CALL_TURNS = Pattern.compile("Messages: exactly (\\d+)");
+  private static final Pattern CALL_FIRST = Pattern.compile("the first by the (agent|client)");
+  private static final Pattern CALL_LANGUAGE = Pattern.compile("Language: ([A-Za-z-]+)");
+  private static final Pattern CALL_PROGRESSION =
+      Pattern.compile("(?m)^progression: (.+)$");
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -381,6 +386,9 @@ public final class StubLlmServer implements AutoCloseable {
     if (props.path("questions").path("items").path("properties").has("hint")) {
       return "questions";
     }
+    if (props.has("messages")) {
+      return "generate";
+    }
     if (props.size() > 0 && allRubric(props)) {
       return "judge";
     }
@@ -455,6 +463,8 @@ public final class StubLlmServer implements AutoCloseable {
         }
         break;
       }
+      case "generate":
+        return scenarioCall(prompt);
       case "judge":
         schema.path("properties").fieldNames().forEachRemaining(
             name -> root.putObject(name).put("passed", true).put("detail", "fine"));
@@ -495,6 +505,44 @@ public final class StubLlmServer implements AutoCloseable {
         break;
     }
     return root.toString();
+  }
+
+  /**
+   * A scenario-dialogue call as a faithful model would write it from the generate prompt: the
+   * number of messages, the first speaker and the language (es or en) it asks for, roles
+   * alternating, and the scenario's last progression step said in the last messages.
+   */
+  public static String scenarioCall(String prompt) {
+    Matcher turns = CALL_TURNS.matcher(prompt);
+    Matcher first = CALL_FIRST.matcher(prompt);
+    Matcher lang = CALL_LANGUAGE.matcher(prompt);
+    Matcher prog = CALL_PROGRESSION.matcher(prompt);
+    int n = turns.find() ? Integer.parseInt(turns.group(1)) : 2;
+    boolean agent = !first.find() || first.group(1).equals("agent");
+    boolean es = lang.find() && lang.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("es");
+    String[] steps = prog.find() ? prog.group(1).split("\\s*(?:→|->|=>|;)\\s*") : new String[] {""};
+    String outcome = steps[steps.length - 1].replaceAll("\\.$", "");
+    ArrayNode messages = Json.MAPPER.createObjectNode().putArray("messages");
+    for (int i = 0; i < n; i++) {
+      boolean agentSpeaks = (i % 2 == 0) == agent;
+      boolean late = i >= n - (n + 2) / 3;
+      String text;
+      if (es) {
+        text = agentSpeaks
+            ? (late ? "Ya está: acabo de " + outcome + " y le llegará un aviso por correo."
+                : "De acuerdo, lo reviso ahora mismo en el sistema y le digo algo.")
+            : (late ? "Perfecto, entonces queda hecho lo de " + outcome + ". Muchas gracias."
+                : "Hola, llamo porque tengo un problema con mi cuenta y quiero que lo vean.");
+      } else {
+        text = agentSpeaks
+            ? (late ? "All done: I have just made sure to " + outcome + " for you."
+                : "Sure, I can help you with that and I will check it in the system now.")
+            : (late ? "Great, so that is done: " + outcome + ". Thank you so much."
+                : "Hi, I am calling because I have a problem with my account and I need help.");
+      }
+      messages.addObject().put("role", agentSpeaks ? "agent" : "client").put("text", text);
+    }
+    return Json.write(Map.of("messages", messages));
   }
 
   private static String openAiBody(String content, boolean truncated, long in, long out) {

@@ -6,6 +6,7 @@ import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -75,4 +76,13 @@ public interface FamilyRun {
    * batch folders), given every stage's result by recipe stage name; written into {@code dir}.
    */
   default void sinks(Map<String, StageResult<?>> stages, String dir) {}
+
+  /**
+   * Called once the run's output is committed (moved into place at {@code out}, its {@code
+   * report} written), so paths the family records elsewhere are final: registering batches in
+   * a database, publishing them to a shared folder. Not called when the run fails before its
+   * commit. A failure here fails the run (exit 1) with the output left in place; it should be
+   * all-or-nothing on its own side (one transaction per unit) and safe to repeat.
+   */
+  default void committed(Path out, Map<String, Object> report) {}
 }

@@ -45,10 +45,25 @@ public final class Job {
   /** What a run produced. */
   public record Result(Path out, Map<String, Object> report, double pipelineSeconds) {}
 
-  /** The run failed after its inputs were accepted (a bug, or the runner gave up). */
+  /**
+   * The run failed after its inputs were accepted (a bug, or the runner gave up); {@code
+   * outputWritten}: the failure came after the output was committed (in the family's {@link
+   * io.convoforge.core.family.FamilyRun#committed} step), so the output directory holds it.
+   */
   public static final class RunFailedException extends RuntimeException {
+    private final boolean outputWritten;
+
     public RunFailedException(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    public RunFailedException(String message, Throwable cause, boolean outputWritten) {
       super(message, cause);
+      this.outputWritten = outputWritten;
+    }
+
+    public boolean outputWritten() {
+      return outputWritten;
     }
   }
 
@@ -113,7 +128,8 @@ public final class Job {
    * computed (the funnel and the summaries in the staged output; no record is read here):
    * header, core sections, the family's sections, {@code extra} sections, gates, timing, LLM
    * accounting of {@code results}; writes {@code report.json}, refuses a run whose funnel does
-   * not prove that nothing was lost, and moves the output into place.
+   * not prove that nothing was lost, moves the output into place, and then lets the family act
+   * on the committed output ({@link io.convoforge.core.family.FamilyRun#committed}).
    */
   public static Result complete(Inputs in, OutputDir out, Map<String, Object> header,
       List<PipelineResult> results, Map<String, String> stageOfTransform, double seconds,
@@ -143,6 +159,12 @@ public final class Job {
         throw new RunFailedException("elements were lost: " + invariant, null);
       }
       out.commit();
+      try {
+        in.run().committed(out.target(), report);
+      } catch (RuntimeException e) {
+        throw new RunFailedException("the dataset was written to " + out.target() + ", then "
+            + (e.getMessage() == null ? rootMessage(e) : e.getMessage()), e, true);
+      }
       return new Result(out.target(), report, seconds);
     } catch (IOException e) {
       out.abandon();

@@ -39,11 +39,17 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * {@code say} (the source: one record per line), {@code split} (a fan-out: {@code split}
  * children per line, a line with "BAD" rejected whole, the second child of a line with
  * "drop-one" rejected alone), {@code answer} (model-facing: the assistant's reply; offline, the
- * line in capitals).
+ * line in capitals). After the commit it records the output directory and whether its report
+ * was there ({@link #COMMITTED}), and fails when a line says {@value #FAIL_AFTER_COMMIT}.
  */
 public final class EchoFamily implements RecipeFamily {
   public static final String KIND = "test-echo";
   static final RecordCoder<String> CODER = RecordCoder.of(String.class);
+  /** A line that makes the family's step after the commit fail. */
+  public static final String FAIL_AFTER_COMMIT = "fail after commit";
+  /** Output directories the family was told were committed, with their report present. */
+  public static final java.util.Queue<String> COMMITTED =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @Override
   public String kind() {
@@ -179,6 +185,15 @@ public final class EchoFamily implements RecipeFamily {
           .setCoder(Summary.MAP_CODER);
       return PCollectionList.of(Summary.globally(accepted, new Answered())).and(seen)
           .apply("EchoSummary", Flatten.pCollections());
+    }
+
+    @Override
+    public void committed(java.nio.file.Path out, Map<String, Object> report) {
+      COMMITTED.add(out + (java.nio.file.Files.isRegularFile(out.resolve("report.json"))
+          ? " with report" : " without report"));
+      if (lines.contains(FAIL_AFTER_COMMIT)) {
+        throw new IllegalStateException("the echo family's step after the commit failed");
+      }
     }
 
     @Override
