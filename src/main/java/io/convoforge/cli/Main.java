@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       GatesCommand.class,
       StatsCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
