@@ -62,6 +62,7 @@ public final class StubLlmServer implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final Map<String, AtomicInteger> byStage = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final ThreadLocal<Boolean> counted = ThreadLocal.withInitial(() -> false);
@@ -157,6 +158,11 @@ public final class StubLlmServer implements AutoCloseable {
     return List.copyOf(arrivals);
   }
 
+  /** The SHA-256 of every request body, in arrival order (a repeated request repeats it). */
+  public List<String> bodyDigests() {
+    return List.copyOf(bodies);
+  }
+
   /** Starts a new measurement of {@link #maxInFlight()}. */
   public void resetMaxInFlight() {
     maxInFlight.set(0);
@@ -182,7 +188,10 @@ public final class StubLlmServer implements AutoCloseable {
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       String goog = ex.getRequestHeaders().getFirst("x-goog-api-key");
       authHeaders.add(String.valueOf(auth) + "|" + goog);
-      JsonNode body = Json.MAPPER.readTree(ex.getRequestBody().readAllBytes());
+      byte[] raw = ex.getRequestBody().readAllBytes();
+      bodies.add(io.convoforge.core.llm.Prompts.sha256(ex.getRequestURI().getPath() + "\0"
+          + new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
+      JsonNode body = Json.MAPPER.readTree(raw);
       String path = ex.getRequestURI().getPath();
       paths.add(path);
       if (path.endsWith("/embeddings") || path.endsWith(":batchEmbedContents")

@@ -4,16 +4,19 @@ import io.convoforge.core.embed.EmbedText;
 import io.convoforge.core.embed.Embedder;
 import io.convoforge.core.embed.EmbedderFactory;
 import io.convoforge.core.embed.Embedders;
+import io.convoforge.core.llm.Backends;
 import io.convoforge.core.model.JsonCoder;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.util.RunnerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -78,7 +81,9 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
 
   @Override
   public StageResult<P> expand(PCollection<Record<P>> input) {
-    EmbedFn<P> fn = new EmbedFn<>(settings);
+    PipelineOptions options = input.getPipeline().getOptions();
+    EmbedFn<P> fn = new EmbedFn<>(settings,
+        RunnerOptions.isDirect(options) ? 0 : RunnerOptions.parallelism(options));
     PCollectionTuple t = input.apply("Embed",
         ParDo.of(fn).withOutputTags(fn.output, TupleTagList.of(RecordFn.FAILURES)));
     return StageResult.of(t.get(fn.output).setCoder(input.getCoder()),
@@ -100,17 +105,24 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
         Metrics.distribution(EmbedFn.class, BATCH_START_EPOCH_MS);
     private final Distribution batchEnd = Metrics.distribution(EmbedFn.class, BATCH_END_EPOCH_MS);
     private final Settings settings;
+    private final int clusterParallelism;
     private transient Embedder embedder;
     private transient List<Pending<P>> buffer;
 
     private record Pending<P>(Record<P> r, Instant ts, BoundedWindow window) {}
 
-    EmbedFn(Settings settings) {
+    /** {@code clusterParallelism}: 0 on the DirectRunner, else the job's parallelism. */
+    EmbedFn(Settings settings, int clusterParallelism) {
       this.settings = settings;
+      this.clusterParallelism = clusterParallelism;
     }
 
     @Setup
     public void setup() {
+      if (clusterParallelism > 0) {
+        // A remote embedder's calls take this worker's part of the run-wide budget.
+        Backends.onCluster(clusterParallelism);
+      }
       embedder = settings.embedder().open();
     }
 
