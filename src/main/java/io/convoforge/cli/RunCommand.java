@@ -6,6 +6,7 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.Job;
+import io.convoforge.core.run.Locations;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,8 +39,9 @@ public final class RunCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default: runs/<recipe>-<timestamp>).")
-  Path out;
+      description = "Output directory, local or on any Beam file system (gs://bucket/folder);"
+          + " default: runs/<recipe>-<timestamp>.")
+  String out;
 
   @Option(names = "--backend", description = "offline, an LLM backend (openai, gemini, vertex),"
       + " or auto (an LLM backend whose API key is present, else offline); default: the"
@@ -138,17 +140,26 @@ public final class RunCommand implements Callable<Integer> {
       withTrial.addAll(overrides);
       overrides = withTrial;
     }
-    Path target = out != null ? out : Path.of("runs", recipeName() + (trial ? "-trial-" : "-")
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Job.Result r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite,
-        beamArgs, accepted, maxCandidates));
+    String location = out != null ? out : Path.of("runs", recipeName()
+        + (trial ? "-trial-" : "-")
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+        .toString();
+    boolean local = Locations.isLocal(location);
+    Job.Result r = Job.run(new Job.Request(recipe, overrides, count,
+        local ? Path.of(location) : null, overwrite, beamArgs, accepted, maxCandidates,
+        local ? null : location));
+    if (r.report().get("template") instanceof String spec) {
+      System.out.println("Wrote the Dataflow job specification to " + spec
+          + "; nothing ran and no dataset was written.");
+      return 0;
+    }
     Map<String, Object> rep = r.report();
     System.out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s %s%n  %.1f s in the"
             + " pipeline (%s sampled/s); report: %s%n",
-        r.out(), rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
+        r.location(), rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
         rep.get("rejected"), r.pipelineSeconds(),
         ((Map<?, ?>) rep.get("timing")).get("sampled_per_second"),
-        r.out().resolve("report.json"));
+        Locations.resolve(r.location(), "report.json"));
     if (rep.get("top_up") instanceof Map<?, ?> t) {
       System.out.printf("  --accepted %s: %s accepted from %s candidates in %d rounds%s%n",
           t.get("target"), t.get("accepted"), t.get("candidates_used"),

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
@@ -89,9 +90,14 @@ public final class Summaries {
    * has several (a family's summary may) merged key by key.
    */
   public static Map<String, Object> read(Path dir) {
+    return read(dir.toString());
+  }
+
+  /** The same for a directory on any Beam file system ({@link Locations}). */
+  public static Map<String, Object> read(String dir) {
     Map<String, Object> parts = new LinkedHashMap<>();
-    for (Path f : DatasetDir.files(dir, PREFIX + "*.tsv")) {
-      DatasetDir.lines(f, line -> {
+    for (ResourceId f : Locations.match(Locations.resolve(dir, PREFIX + "*.tsv"))) {
+      Locations.lines(f, line -> {
         int tab = line.indexOf('\t');
         try {
           // Whole numbers as longs, as the report's counts are everywhere else.
