@@ -163,6 +163,11 @@ public final class StubLlmServer implements AutoCloseable {
     return List.copyOf(bodies);
   }
 
+  /** Requests being answered right now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   /** Starts a new measurement of {@link #maxInFlight()}. */
   public void resetMaxInFlight() {
     maxInFlight.set(0);
