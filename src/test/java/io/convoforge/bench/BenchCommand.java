@@ -25,7 +25,8 @@ import picocli.CommandLine.Unmatched;
  * in unit tests. {@code offline} runs the offline recipe at scale (pipeline time only, not JVM
  * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code
  * sandbox} replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent
- * family ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry.
+ * family ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry; {@code
+ * cluster} the offline recipe on a local standalone Flink cluster ({@link ClusterBench}).
  */
 @Command(
     name = "bench",
@@ -37,10 +38,13 @@ import picocli.CommandLine.Unmatched;
         + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
         + " offline with n = 7;"
         + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
-        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL;"
+        + " 'bench cluster' runs the offline recipe at --count on a local standalone Flink"
+        + " cluster with 1 and 2 TaskManagers and prints wall time and peak memory per"
+        + " TaskManager (needs target/convoforge-bundled.jar: mvn -Pdist -DskipTests package).")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa | csv | scenario")
+      description = "offline | llm | sandbox | dedup | grounded-qa | csv | scenario | cluster")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -137,13 +141,16 @@ public final class BenchCommand implements Callable<Integer> {
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
+    if ("cluster".equals(what)) {
+      return ClusterBench.run(recipe, count, overrides(), beamArgs);
+    }
     if ("grounded-qa".equals(what)) {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa,"
-              + " csv, scenario]");
+              + " csv, scenario, cluster]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
