@@ -259,14 +259,19 @@ public final class Job {
 
   /**
    * The report of an existing dataset (its accepted and rejected files), computed by a
-   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}.
+   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}. On a
+   * cluster the workers write the summary parts beside the dataset (a directory they already
+   * read, so one they share), not into the launcher's temporary directory, which other
+   * machines do not see.
    */
   public static Map<String, Object> report(Inputs in, Path dir, List<String> beamArgs,
       Map<String, Object> header) {
     Path tmp = null;
     try {
-      tmp = Files.createTempDirectory("convoforge-summary");
-      execute(Summaries.over(dir, in, options(beamArgs), tmp), "summarizing " + dir);
+      PipelineOptions options = options(beamArgs);
+      tmp = RunnerOptions.isDirect(options) ? Files.createTempDirectory("convoforge-summary")
+          : Files.createTempDirectory(dir.toAbsolutePath(), "_summary-");
+      execute(Summaries.over(dir, in, options, tmp), "summarizing " + dir);
       return report(in, Map.of(), Summaries.read(tmp), header);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
