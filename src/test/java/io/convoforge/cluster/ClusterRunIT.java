@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CRM recipe on a real standalone cluster (a JobManager and two one-slot TaskManagers of
  * Flink's default size, each its own JVM) through {@code conf/flink-cluster.yaml} and the
  * bundled jar, against the same command on the DirectRunner: the accepted and rejected records
- * are byte-identical, both TaskManagers worked, and the report was computed by the job.
+ * are byte-identical, both TaskManagers worked, and the report was computed by the job; {@code
+ * gates DIR} then runs its summarizing pipeline on the cluster as well.
  */
 @Tag("cluster")
 class ClusterRunIT {
@@ -29,6 +30,7 @@ class ClusterRunIT {
   void theCrmRecipeOnTwoTaskManagersEqualsTheDirectRunnersOutput() throws Exception {
     Path flink = tmp.resolve("flink");
     Path direct = tmp.resolve("direct");
+    int gatesOnFlink;
     try (LocalFlinkCluster cluster = ClusterTesting.start(tmp.resolve("cluster"), 2)) {
       List<String> args = new ArrayList<>(List.of("run", TestSupport.CRM.toString(), "--out",
           flink.toString()));
@@ -38,9 +40,24 @@ class ClusterRunIT {
       Set<String> used = ClusterTesting.taskManagersUsed(cluster, job);
       assertEquals(2, used.size(), "both TaskManagers ran subtasks: " + used);
       assertEquals("FINISHED", cluster.rest("/jobs/" + job).path("state").asText());
+
+      // The post-hoc gates summarize the dataset with a pipeline on the cluster too; its
+      // parts go beside the dataset (the launcher's temp directory is not the workers').
+      List<String> gates = new ArrayList<>(List.of("gates", flink.toString(), "--json"));
+      gates.addAll(ClusterTesting.flags(cluster, 2));
+      gatesOnFlink = Main.execute(gates.toArray(new String[0]));
+      assertEquals(2, cluster.rest("/jobs/overview").path("jobs").size(),
+          "the gates ran as a second job on the cluster");
+      try (var left = Files.list(flink)) {
+        assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith("_summary")),
+            "no summary parts left in the dataset");
+      }
     }
     assertEquals(0, Main.execute("run", TestSupport.CRM.toString(), "--out",
         direct.toString()));
+
+    assertEquals(Main.execute("gates", direct.toString(), "--json"), gatesOnFlink,
+        "the same verdict as the gates on the DirectRunner's output");
 
     List<String> onFlink = ClusterTesting.dataset(flink);
     assertEquals(ClusterTesting.dataset(direct), onFlink);
