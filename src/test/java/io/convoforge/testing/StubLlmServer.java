@@ -62,6 +62,7 @@ public final class StubLlmServer implements AutoCloseable {
   private final Set<String> paths = ConcurrentHashMap.newKeySet();
   private volatile long timeoutSleepMs = 3000;
   private volatile double retryAfterSeconds = 0.2;
+  private volatile double retryInfoSeconds = -1;
 
   static {
     // The JDK server writes a response's headers and body separately; without TCP_NODELAY,
@@ -108,6 +109,15 @@ public final class StubLlmServer implements AutoCloseable {
 
   public StubLlmServer retryAfterSeconds(double s) {
     retryAfterSeconds = s;
+    return this;
+  }
+
+  /**
+   * 429s carry no Retry-After header but, as Google's APIs do, a {@code google.rpc.RetryInfo}
+   * detail in the error body with this {@code retryDelay}.
+   */
+  public StubLlmServer retryInfoSeconds(double s) {
+    retryInfoSeconds = s;
     return this;
   }
 
@@ -247,7 +257,14 @@ public final class StubLlmServer implements AutoCloseable {
       throws IOException {
     if (fault == Fault.RATE_LIMIT || fault == Fault.SERVER_ERROR) {
       sleepUntil(arrived + latencyMs * 1_000_000);
-      if (fault == Fault.RATE_LIMIT) {
+      if (fault == Fault.RATE_LIMIT && retryInfoSeconds >= 0) {
+        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(
+            error(429, "RESOURCE_EXHAUSTED", "slow down"));
+        ((ObjectNode) body.get("error")).putArray("details").addObject()
+            .put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+            .put("retryDelay", retryInfoSeconds + "s");
+        send(ex, 429, body.toString(), null);
+      } else if (fault == Fault.RATE_LIMIT) {
         send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
             String.valueOf(retryAfterSeconds));
       } else {
