@@ -18,6 +18,39 @@ public final class LlmSettings implements Serializable {
     this.values = new LinkedHashMap<>(values);
   }
 
+  /**
+   * Keys that change how calls travel, never what is asked or answered: the mode, the batch
+   * settings, the cache, the budget, the retries, the grouping and the breaker.
+   */
+  private static final java.util.Set<String> TRANSPORT = java.util.Set.of("mode", "batch",
+      "cache", "max_rpm", "max_tpm", "max_concurrency", "max_attempts", "timeout_seconds",
+      "backoff_ms", "shards", "batch_size", "max_buffering_ms", "stop_after_errors");
+
+  /**
+   * A recipe's {@code llm} section without the {@link #TRANSPORT} keys (per stage too): what a
+   * run's identity depends on, so the same recipe run online or in batch mode, with another
+   * cache or budget, writes byte-identical records.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> identity(Map<String, Object> llm) {
+    Map<String, Object> out = new java.util.TreeMap<>(llm);
+    out.keySet().removeAll(TRANSPORT);
+    if (out.get("stages") instanceof Map<?, ?> stages) {
+      Map<String, Object> st = new java.util.TreeMap<>();
+      ((Map<String, Object>) stages).forEach((k, v) -> {
+        if (v instanceof Map<?, ?> m) {
+          Map<String, Object> c = new java.util.TreeMap<>((Map<String, Object>) m);
+          c.keySet().removeAll(TRANSPORT);
+          st.put(k, c);
+        } else {
+          st.put(k, v);
+        }
+      });
+      out.put("stages", st);
+    }
+    return out;
+  }
+
   /** Settings of {@code provider} with these values (a profile merged with the recipe's). */
   public static LlmSettings of(String provider, Map<String, Object> values) {
     return new LlmSettings(provider, values);
