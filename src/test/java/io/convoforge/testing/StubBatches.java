@@ -291,10 +291,11 @@ public final class StubBatches {
       JsonNode key = j.lines.get(i)[0];
       if ((j.fault == Fault.EXPIRE || j.fault == Fault.CANCEL) && i >= half) {
         if (openAi) {
-          err.append(Json.MAPPER.createObjectNode().put("custom_id", key.asText())
-              .putNull("response").set("error", Json.MAPPER.createObjectNode()
-                  .put("code", j.fault == Fault.EXPIRE ? "batch_expired" : "batch_cancelled")
-                  .put("message", "not processed"))).append('\n');
+          ObjectNode l = Json.MAPPER.createObjectNode().put("custom_id", key.asText())
+              .putNull("response");
+          l.putObject("error").put("message", "not processed")
+              .put("code", j.fault == Fault.EXPIRE ? "batch_expired" : "batch_cancelled");
+          err.append(l).append('\n');
         }
         continue;
       }
