@@ -31,13 +31,18 @@ import java.util.regex.Pattern;
  * {@code :generateContent}), and their embedding endpoints (OpenAI {@code /embeddings}, Gemini
  * {@code :batchEmbedContents}, Vertex {@code :predict}) with {@link #vector}s. It answers each
  * convoforge stage with schema-valid JSON after a fixed latency, and injects faults on request:
- * 429 with Retry-After, 500, a timeout, malformed JSON, schema-breaking JSON, a truncated answer
- * (embeddings: the first three, as stage {@link #EMBED}). Its batch endpoints ({@link
- * #batches()}) answer each batch line with the same logic. Used by the tests and {@code bench}.
+ * 429 with Retry-After, 500, 401/404/400, a timeout, malformed JSON, schema-breaking JSON, a
+ * truncated answer (embeddings: the HTTP errors and the timeout, as stage {@link #EMBED}). Its
+ * batch endpoints ({@link #batches()}) answer each batch line with the same logic. Used by the
+ * tests and {@code bench}.
  */
 public final class StubLlmServer implements AutoCloseable {
   /** The faults it can inject. */
-  public enum Fault { RATE_LIMIT, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, SCHEMA_BREAKING, LENGTH }
+  public enum Fault {
+    RATE_LIMIT, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, SCHEMA_BREAKING, LENGTH,
+    /** Permanent errors: 401 (a wrong key), 404 (an unknown model), 400 (a bad request). */
+    UNAUTHORIZED, NOT_FOUND, BAD_REQUEST
+  }
 
   private record Rule(Fault fault, String stage, AtomicInteger remaining, boolean firstAskOnly) {}
 
@@ -293,6 +298,13 @@ public final class StubLlmServer implements AutoCloseable {
       } else {
         send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
       }
+      return true;
+    }
+    if (fault == Fault.UNAUTHORIZED || fault == Fault.NOT_FOUND || fault == Fault.BAD_REQUEST) {
+      int code = fault == Fault.UNAUTHORIZED ? 401 : fault == Fault.NOT_FOUND ? 404 : 400;
+      send(ex, code, error(code, fault == Fault.UNAUTHORIZED ? "UNAUTHENTICATED"
+          : fault == Fault.NOT_FOUND ? "NOT_FOUND" : "INVALID_ARGUMENT",
+          "refused by the stub"), null);
       return true;
     }
     if (fault == Fault.TIMEOUT) {
