@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
+ * {@code convoforge bench offline|llm|batch|sandbox}: measured figures with their targets printed beside
  * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
  * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
  * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
@@ -32,13 +32,19 @@ import picocli.CommandLine.Unmatched;
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
         + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
         + " conversations in fresh sandbox databases and prints conversations replayed/s;"
-        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
+        + " 'bench batch' runs --llm-mode batch against the stub's batch endpoints (--count"
+        + " default 1000) and prints requests per batch file, submit-to-last-result time and"
+        + " batch API calls per 1,000 requests.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa")
+      description = "offline | llm | batch | sandbox | dedup | grounded-qa")
   String what;
 
-  @Option(names = "--count", defaultValue = "10000")
+  @Option(names = "--count", description = "Elements (default 10000; bench batch 1000).")
+  Integer countGiven;
+
+  /** --count, or 10000 when not given. */
   int count;
 
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
@@ -67,6 +73,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--latency-ms", defaultValue = "50",
       description = "bench llm: the stub's latency.")
   int latencyMs;
+
+  @Option(names = "--provider", defaultValue = "openai",
+      description = "bench batch: openai, gemini or vertex.")
+  String provider;
+
+  @Option(names = "--poll-ms", defaultValue = "50",
+      description = "bench batch: the client's first poll after submitting (llm.batch.poll_ms).")
+  int pollMs;
+
+  @Option(names = "--polls-to-finish", defaultValue = "3",
+      description = "bench batch: the stub finishes a batch on this poll.")
+  int pollsToFinish;
 
   @Option(names = "--sample", defaultValue = "5000",
       description = "bench dedup: conversations for the recall check (0 skips it).")
@@ -104,9 +122,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    count = countGiven == null ? 10000 : countGiven;
     if ("llm".equals(what)) {
       return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
           overrides(), beamArgs);
+    }
+    if ("batch".equals(what)) {
+      return BatchBench.run(recipe, countGiven == null ? 1000 : countGiven, provider, pollMs,
+          pollsToFinish, overrides(), beamArgs);
     }
     if ("sandbox".equals(what)) {
       return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
@@ -119,7 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa]");
+          "unknown benchmark; expected one of [offline, llm, batch, sandbox, dedup,"
+              + " grounded-qa]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {
