@@ -177,7 +177,7 @@ public final class LlmSettings implements Serializable {
   }
 
   /** True when the stage's calls go to the provider's batch API. */
-  public boolean batchMode(String stage) {
+  boolean batchMode(String stage) {
     return BATCH.equals(mode(stage));
   }
 
