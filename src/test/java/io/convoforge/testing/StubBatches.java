@@ -45,9 +45,9 @@ public final class StubBatches {
     MALFORMED_BODIES
   }
 
-  private static final String OPENAI = "openai";
-  private static final String GEMINI = "gemini";
-  private static final String VERTEX = "vertex";
+  static final String OPENAI = "openai";
+  static final String GEMINI = "gemini";
+  static final String VERTEX = "vertex";
 
   private final StubLlmServer server;
   private final Map<Fault, AtomicInteger> faults = new ConcurrentHashMap<>();
@@ -61,7 +61,7 @@ public final class StubBatches {
   private volatile boolean held;
 
   /** One batch: its lines (key, chat body, the input line) and what became of it. */
-  private static final class Job {
+  static final class Job {
     final String provider;
     final String id;
     final String label;
@@ -165,28 +165,28 @@ public final class StubBatches {
           req.path("metadata").path("convoforge_manifest").asText(null),
           lines.get(0)[1].path("model").asText(), lines, null);
       j.outputFile = null;
-      server.send(ex, 200, openAi(j).toString(), null);
+      server.send(ex, 200, StubBatchFormats.openAi(j).toString(), null);
     } else if (path.equals("/v1/batches")) {
       count("list");
       ObjectNode r = Json.MAPPER.createObjectNode().put("object", "list").put("has_more", false);
       ArrayNode data = r.putArray("data");
       jobs.values().stream().filter(j -> j.provider.equals(OPENAI)).forEach(j -> data.add(
-          openAi(j)));
+          StubBatchFormats.openAi(j)));
       server.send(ex, 200, r.toString(), null);
     } else if (path.startsWith("/v1/batches/")) {
       Job j = poll(path.substring("/v1/batches/".length()));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : openAi(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.openAi(j).toString(), null);
     } else if (path.endsWith(":batchGenerateContent")) {
       geminiCreate(ex, path, Json.MAPPER.readTree(body));
     } else if (path.startsWith("/v1beta/batches") && path.length() > "/v1beta/batches/".length()) {
       Job j = poll("batches/" + path.substring("/v1beta/batches/".length()));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : gemini(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.gemini(j).toString(), null);
     } else if (path.startsWith("/v1beta/batches")) {
       count("list");
       ObjectNode r = Json.MAPPER.createObjectNode();
       ArrayNode ops = r.putArray("operations");
       jobs.values().stream().filter(j -> j.provider.equals(GEMINI)).forEach(j -> ops.add(
-          gemini(j)));
+          StubBatchFormats.gemini(j)));
       server.send(ex, 200, r.toString(), null);
     } else if (path.endsWith("/batchPredictionJobs") && !get) {
       vertexCreate(ex, path, Json.MAPPER.readTree(body));
@@ -195,11 +195,11 @@ public final class StubBatches {
       ObjectNode r = Json.MAPPER.createObjectNode();
       ArrayNode list = r.putArray("batchPredictionJobs");
       jobs.values().stream().filter(j -> j.provider.equals(VERTEX)).forEach(j -> list.add(
-          vertex(j)));
+          StubBatchFormats.vertex(j)));
       server.send(ex, 200, r.toString(), null);
     } else {
       Job j = poll(path.substring(path.indexOf("projects/")));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : vertex(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.vertex(j).toString(), null);
     }
   }
 
@@ -227,7 +227,7 @@ public final class StubBatches {
     String model = path.substring(path.indexOf("models/"), path.indexOf(':'));
     Job j = create(GEMINI, "batches/stub" + ids.incrementAndGet(),
         body.path("batch").path("displayName").asText(null), model, lines, null);
-    server.send(ex, 200, gemini(j).toString(), null);
+    server.send(ex, 200, StubBatchFormats.gemini(j).toString(), null);
   }
 
   private void vertexCreate(HttpExchange ex, String path, JsonNode body) throws IOException {
@@ -246,7 +246,7 @@ public final class StubBatches {
     Job j = create(VERTEX, parent + "/batchPredictionJobs/" + ids.incrementAndGet(),
         body.path("displayName").asText(null), body.path("model").asText(), lines,
         body.path("outputConfig").path("gcsDestination").path("outputUriPrefix").asText());
-    server.send(ex, 200, vertex(j).toString(), null);
+    server.send(ex, 200, StubBatchFormats.vertex(j).toString(), null);
   }
 
   private Job create(String provider, String id, String label, String model,
@@ -324,7 +324,7 @@ public final class StubBatches {
             : c.fault() == StubLlmServer.Fault.SERVER_ERROR ? 500 : 200;
         body = c.body();
       }
-      line(j, key, j.lines.get(i)[2], status, body, out, err, inlined);
+      StubBatchFormats.line(j, key, j.lines.get(i)[2], status, body, out, err, inlined);
     }
     j.state = j.fault == null ? "succeeded" : switch (j.fault) {
       case EXPIRE -> "expired";
@@ -350,103 +350,6 @@ public final class StubBatches {
         o.write((out.toString() + err).getBytes(StandardCharsets.UTF_8));
       }
     }
-  }
-
-  /** One answered (or failed) line in the provider's format. */
-  private void line(Job j, JsonNode key, JsonNode input, int status, String body,
-      StringBuilder out, StringBuilder err, ArrayNode inlined) throws IOException {
-    JsonNode parsed = body == null ? null : Json.MAPPER.readTree(body);
-    switch (j.provider) {
-      case OPENAI -> {
-        ObjectNode l = Json.MAPPER.createObjectNode().put("id", "batch_req_" + key.asText())
-            .put("custom_id", key.asText());
-        ObjectNode resp = l.putObject("response").put("status_code", status)
-            .put("request_id", "req");
-        resp.set("body", status == 200 ? parsed : Json.MAPPER.readTree(
-            StubLlmServer.error(status, "ERROR", "line failed")));
-        l.putNull("error");
-        (status == 200 ? out : err).append(l).append('\n');
-      }
-      case GEMINI -> {
-        ObjectNode l = inlined.addObject();
-        l.putObject("metadata").put("convoforge_key", key.asText());
-        if (status == 200) {
-          l.set("response", parsed);
-        } else {
-          l.putObject("error").put("code", status == 400 ? 3 : 13).put("message", "line failed");
-        }
-      }
-      default -> {
-        ObjectNode l = Json.MAPPER.createObjectNode().put("key", key.asText());
-        l.set("request", input.path("request"));
-        if (status == 200) {
-          l.set("response", parsed);
-          l.put("status", "");
-        } else {
-          l.put("status", status == 400 ? "INVALID_ARGUMENT: 400 bad request"
-              : "Internal error: " + status);
-        }
-        out.append(l).append('\n');
-      }
-    }
-  }
-
-  private ObjectNode openAi(Job j) {
-    String status = switch (j.state) {
-      case "succeeded" -> "completed";
-      case "running" -> "in_progress";
-      default -> j.state;
-    };
-    ObjectNode b = Json.MAPPER.createObjectNode().put("id", j.id).put("object", "batch")
-        .put("endpoint", "/v1/chat/completions").put("input_file_id", "file-in")
-        .put("completion_window", "24h").put("status", status).put("created_at", 0);
-    if (j.outputFile != null) {
-      b.put("output_file_id", j.outputFile);
-    }
-    if (j.errorFile != null) {
-      b.put("error_file_id", j.errorFile);
-    }
-    if (j.label != null) {
-      b.putObject("metadata").put("convoforge_manifest", j.label);
-    }
-    if (j.fault == Fault.FAIL_BATCH && !"running".equals(j.state)) {
-      b.putObject("errors").put("object", "list").putArray("data").addObject()
-          .put("code", "invalid_request").put("message", "the stub failed this batch");
-    }
-    b.putObject("request_counts").put("total", j.lines.size()).put("completed", 0)
-        .put("failed", 0);
-    return b;
-  }
-
-  private ObjectNode gemini(Job j) {
-    ObjectNode op = Json.MAPPER.createObjectNode().put("name", j.id);
-    ObjectNode m = op.putObject("metadata")
-        .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch")
-        .put("model", j.model).put("state", "BATCH_STATE_" + j.state.toUpperCase());
-    if (j.label != null) {
-      m.put("displayName", j.label);
-    }
-    if (j.inlined != null) {
-      m.putObject("output").set("inlinedResponses", j.inlined);
-    }
-    op.put("done", !"running".equals(j.state));
-    return op;
-  }
-
-  private ObjectNode vertex(Job j) {
-    ObjectNode r = Json.MAPPER.createObjectNode().put("name", j.id).put("model", j.model)
-        .put("state", "JOB_STATE_" + j.state.toUpperCase());
-    if (j.label != null) {
-      r.put("displayName", j.label);
-    }
-    if (!"running".equals(j.state) && j.fault != Fault.FAIL_BATCH) {
-      r.putObject("outputInfo").put("gcsOutputDirectory",
-          j.outputPrefix + "/prediction-model-stub");
-    }
-    if (j.fault == Fault.FAIL_BATCH && !"running".equals(j.state)) {
-      r.putObject("error").put("code", 13).put("message", "the stub failed this job");
-    }
-    return r;
   }
 
   private static String notFound() {

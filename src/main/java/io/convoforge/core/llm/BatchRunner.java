@@ -146,8 +146,8 @@ final class BatchRunner {
           active.add(m);
         }
       }
-      submit(fresh);
       long start = System.nanoTime();
+      submit(fresh);
       long interval = s.batchPollMillis();
       while (!active.isEmpty()) {
         sleep(interval);
