@@ -103,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--set", paramLabel = "key=value",
-      description = "bench offline and llm: recipe overrides. By default they run the"
+      description = "bench offline, llm and batch: recipe overrides. By default they run the"
           + " generation stages (sample..filter), the ones that call the backend; e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();

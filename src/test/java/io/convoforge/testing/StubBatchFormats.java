@@ -86,7 +86,8 @@ final class StubBatchFormats {
   static ObjectNode gemini(Job j) {
     ObjectNode op = Json.MAPPER.createObjectNode().put("name", j.id);
     ObjectNode m = op.putObject("metadata")
-        .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch")
+        .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1main"
+            + ".GenerateContentBatch")
         .put("model", j.model).put("state", "BATCH_STATE_" + j.state.toUpperCase());
     if (j.label != null) {
       m.put("displayName", j.label);

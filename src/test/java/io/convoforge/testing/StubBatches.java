@@ -175,12 +175,14 @@ public final class StubBatches {
       server.send(ex, 200, r.toString(), null);
     } else if (path.startsWith("/v1/batches/")) {
       Job j = poll(path.substring("/v1/batches/".length()));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.openAi(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200,
+          j == null ? notFound() : StubBatchFormats.openAi(j).toString(), null);
     } else if (path.endsWith(":batchGenerateContent")) {
       geminiCreate(ex, path, Json.MAPPER.readTree(body));
     } else if (path.startsWith("/v1beta/batches") && path.length() > "/v1beta/batches/".length()) {
       Job j = poll("batches/" + path.substring("/v1beta/batches/".length()));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.gemini(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200,
+          j == null ? notFound() : StubBatchFormats.gemini(j).toString(), null);
     } else if (path.startsWith("/v1beta/batches")) {
       count("list");
       ObjectNode r = Json.MAPPER.createObjectNode();
@@ -199,7 +201,8 @@ public final class StubBatches {
       server.send(ex, 200, r.toString(), null);
     } else {
       Job j = poll(path.substring(path.indexOf("projects/")));
-      server.send(ex, j == null ? 404 : 200, j == null ? notFound() : StubBatchFormats.vertex(j).toString(), null);
+      server.send(ex, j == null ? 404 : 200,
+          j == null ? notFound() : StubBatchFormats.vertex(j).toString(), null);
     }
   }
 

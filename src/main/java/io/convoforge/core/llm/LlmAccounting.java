@@ -16,7 +16,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * tokens in/out, throttled seconds and the estimated cost in US dollars (prices per 1M tokens
  * from the profile; batch answers at the batch price, so the cost is the run's). In batch mode
  * also the {@code batch} section ({@link BatchMeter}): batches, requests, resubmitted, failed,
- * answered, follow-ups sent online, polls, wait seconds, tokens and cost at the batch price. A metric's stage is the recipe stage whose transform its step belongs to.
+ * answered, follow-ups sent online, polls, wait seconds, tokens and cost at the batch price. A
+ * metric's stage is the recipe stage whose transform its step belongs to.
  * Committed values where the runner has them, attempted otherwise; summed over several
  * pipelines (the rounds of {@code run --accepted}).
  */

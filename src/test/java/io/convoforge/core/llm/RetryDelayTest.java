@@ -34,7 +34,8 @@ class RetryDelayTest {
   @Test
   void readsTheDelayFromTheErrorDetails() {
     assertEquals(3000, GenAiClient.retryDelayMillis("429 RESOURCE_EXHAUSTED. slow down\n"
-        + "Details: {\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"3s\"}"));
+        + "Details: {\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
+        + "\"retryDelay\":\"3s\"}"));
     assertEquals(1500, GenAiClient.retryDelayMillis("{\"retryDelay\": \"1.5s\"}"));
     assertEquals(-1, GenAiClient.retryDelayMillis("429 RESOURCE_EXHAUSTED. slow down"));
     assertEquals(-1, GenAiClient.retryDelayMillis(null));
