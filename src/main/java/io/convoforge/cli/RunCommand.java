@@ -41,7 +41,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Output directory (default: runs/<recipe>-<timestamp>).")
   Path out;
 
-  @Option(names = "--backend", description = "offline (default) or an LLM backend.")
+  @Option(names = "--backend", description = "offline, an LLM backend (openai, gemini, vertex),"
+      + " or auto (an LLM backend whose API key is present, else offline); default: the"
+      + " recipe's.")
   String backend;
 
   @Option(names = "--set", paramLabel = "key=value",
@@ -164,6 +166,11 @@ public final class RunCommand implements Callable<Integer> {
     if (trial) {
       System.out.println();
       StatsCommand.print(Json.tree(rep), System.out);
+    } else {
+      RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
+      if (family != null) {
+        family.reportLines(Json.tree(rep)).forEach(line -> System.out.println("  " + line));
+      }
     }
     return 0;
   }

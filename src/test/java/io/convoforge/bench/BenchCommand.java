@@ -20,11 +20,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|batch|sandbox}: measured figures with their targets printed beside
- * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
- * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
- * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
- * sandbox databases.
+ * {@code convoforge bench offline|llm|batch|sandbox|dedup|grounded-qa|csv|scenario}: measured
+ * figures with their targets printed beside them; performance is measured here, never asserted
+ * in unit tests. {@code offline} runs the offline recipe at scale (pipeline time only, not JVM
+ * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code batch}
+ * runs batch mode against the stub's batch endpoints ({@link BatchBench}); {@code sandbox}
+ * replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent family
+ * ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry.
  */
 @Command(
     name = "bench",
@@ -35,10 +37,14 @@ import picocli.CommandLine.Unmatched;
         + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
         + " 'bench batch' runs --llm-mode batch against the stub's batch endpoints (--count"
         + " default 1000) and prints requests per batch file, submit-to-last-result time and"
-        + " batch API calls per 1,000 requests.")
+        + " batch API calls per 1,000 requests;"
+        + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
+        + " offline with n = 7;"
+        + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | batch | sandbox | dedup | grounded-qa")
+      description = "offline | llm | batch | sandbox | dedup | grounded-qa | csv | scenario")
   String what;
 
   @Option(names = "--count", description = "Elements (default 10000; bench batch 1000).")
@@ -108,6 +114,15 @@ public final class BenchCommand implements Callable<Integer> {
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--per-dataset", defaultValue = "100",
+      description = "bench csv: synthetic questions per shipped CSV in the pipeline run (0 skips"
+          + " it).")
+  int perDataset;
+
+  @Option(names = "--sql-seconds", defaultValue = "5",
+      description = "bench csv: length of the sandboxed SQL run (0 skips it).")
+  int sqlSeconds;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   /** The stages the offline throughput target is about: generation, without verification. */
@@ -134,6 +149,15 @@ public final class BenchCommand implements Callable<Integer> {
     if ("sandbox".equals(what)) {
       return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
     }
+    if ("csv".equals(what)) {
+      // --recipe defaults to the CRM recipe; this part runs the csv-agent one unless told.
+      Path csv = recipe.equals(Path.of("pipelines/crm-tool-use.yaml"))
+          ? Path.of("pipelines/csv-agent.yaml") : recipe;
+      return CsvBench.run(csv, perDataset, sqlSeconds, sets, beamArgs);
+    }
+    if ("scenario".equals(what)) {
+      return ScenarioBench.run(count, sets, beamArgs);
+    }
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
@@ -143,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, batch, sandbox, dedup,"
-              + " grounded-qa]");
+              + " grounded-qa, csv, scenario]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -50,6 +50,11 @@ final class BatchSettings {
         }
       }
     }
+    if (batch && !Set.of(LlmBackend.OPENAI, LlmBackend.GEMINI, LlmBackend.VERTEX)
+        .contains(s.provider())) {
+      problems.add(new Problem("recipe", "field llm.mode", "batch mode is for the openai,"
+          + " gemini and vertex backends; " + s.provider() + " has no batch API here"));
+    }
     if (batch && !s.cacheEnabled()) {
       problems.add(new Problem("recipe", "field llm.cache", "batch mode records its submitted"
           + " batches under the response cache, so a restarted run finds them: llm.cache"

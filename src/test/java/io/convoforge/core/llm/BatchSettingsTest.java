@@ -27,6 +27,8 @@ class BatchSettingsTest {
         .contains("field llm.batch.poll_ms: must be a number >= 1, got 0"));
     assertTrue(error("openai", Map.of("mode", "batch", "cache", "off"))
         .contains("field llm.cache: batch mode records its submitted batches"));
+    assertTrue(error("anthropic", Map.of("mode", "batch")).contains("field llm.mode: batch mode"
+        + " is for the openai, gemini and vertex backends; anthropic has no batch API here"));
     assertTrue(error("vertex", Map.of("mode", "batch", "project", "p"))
         .contains("field llm.batch.staging: Vertex AI batch prediction reads its input from"
             + " and writes its output to Cloud Storage"));
