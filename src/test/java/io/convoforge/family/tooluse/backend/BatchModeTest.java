@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.TestSupport;
+import io.convoforge.core.input.JsonSchemas;
+import io.convoforge.core.model.Json;
 import io.convoforge.core.run.Job;
 import io.convoforge.testing.StubLlmServer;
 import java.nio.file.Files;
@@ -71,6 +73,10 @@ class BatchModeTest {
     assertEquals(onlineCost / 2, batchCost, onlineCost * 0.01, "batch_discount 0.5");
     assertEquals(batchCost, ((Number) section(batch, "llm").get("est_cost_usd")).doubleValue(),
         1e-9, "the llm section's cost is the run's");
+    assertEquals(List.of(), JsonSchemas.violations(JsonSchemas.compile(Json.parse(
+        Files.readString(Path.of("schemas/report.schema.json")))),
+        Json.parse(Files.readString(batch.out().resolve("report.json")))),
+        "the llm and batch sections are the ones schemas/report.schema.json describes");
     assertTrue(stub.authHeaders().stream().allMatch(h -> h.contains("Bearer " + key)));
     try (Stream<Path> files = Stream.concat(Files.walk(batch.out()),
         Files.walk(tmp.resolve("c2")))) {
