@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.TestSupport;
+import io.convoforge.testing.Cli;
 import io.convoforge.testing.StubLlmServer;
 import io.convoforge.testing.StubLlmServer.Fault;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class RunStopsEarlyTest {
       stub.fault(Fault.UNAUTHORIZED, null, -1);
       Path out = tmp.resolve("out");
       TestSupport.write(out, "earlier.txt", "an earlier dataset");
-      CliTest.Outcome o = CliTest.cli("run", TestSupport.CRM.toString(), "--backend", "openai",
+      Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--backend", "openai",
           "--base-url", stub.openAiUrl(), "--count", String.valueOf(COUNT), "--cache",
           tmp.resolve("cache").toString(), "--out", out.toString(), "--overwrite",
           "--max-concurrency", "2", "--set", "stages=[sample,plan]",

@@ -2,6 +2,7 @@ package io.convoforge.core.family;
 
 import io.convoforge.core.model.JsonCoder;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine;
@@ -21,6 +22,17 @@ public abstract class Summary<T, A> extends Combine.CombineFn<T, A, Map<String, 
 
   protected Summary(Class<A> accumulator) {
     this.accumulator = accumulator;
+  }
+
+  /** Adds {@code from}'s counts into {@code into}, key by key (for {@code mergeAccumulators}). */
+  public static <K> void addCounts(Map<K, Long> into, Map<K, Long> from) {
+    from.forEach((k, v) -> into.merge(k, v, Long::sum));
+  }
+
+  /** The same one level down (key, then value, to a count); {@code fresh} makes an inner map. */
+  public static <K, V, M extends Map<V, Long>> void addCounts(Map<K, M> into, Map<K, M> from,
+      Supplier<M> fresh) {
+    from.forEach((k, m) -> addCounts(into.computeIfAbsent(k, x -> fresh.get()), m));
   }
 
   /** {@code fn} over all of {@code in}: one map (the empty accumulation's when there is none). */
