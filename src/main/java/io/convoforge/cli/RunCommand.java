@@ -69,6 +69,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--max-concurrency", description = "LLM calls in flight (llm.max_concurrency).")
   Integer maxConcurrency;
 
+  @Option(names = "--llm-mode", paramLabel = "MODE",
+      description = "online (default) or batch: the provider's batch API, about half the price,"
+          + " answers within 24 h (llm.mode).")
+  String llmMode;
+
   @Option(names = "--cache", paramLabel = "DIR",
       description = "LLM response cache (llm.cache; default .convoforge/cache; 'off').")
   String cache;
@@ -124,6 +129,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (cache != null) {
       overrides.add("llm.cache=" + yamlString(cache));
+    }
+    if (llmMode != null) {
+      overrides.add("llm.mode=" + yamlString(llmMode));
     }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {

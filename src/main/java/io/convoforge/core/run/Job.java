@@ -2,6 +2,8 @@ package io.convoforge.core.run;
 
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.llm.LlmAccounting;
+import io.convoforge.core.llm.RunBreaker;
+import io.convoforge.core.llm.RunStoppedException;
 import io.convoforge.core.model.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,11 +99,14 @@ public final class Job {
     long start = System.nanoTime();
     PipelineResult result;
     PipelineResult.State state;
+    RunBreaker.resetAll();
     try {
       result = p.run();
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
-      throw new RunFailedException(what + " failed: " + rootMessage(e), e);
+      RunStoppedException stopped = find(e, RunStoppedException.class);
+      throw new RunFailedException(stopped != null ? stopped.getMessage()
+          : what + " failed: " + rootMessage(e), e);
     }
     if (state != PipelineResult.State.DONE) {
       throw new RunFailedException(what + " ended in state " + state, null);
@@ -280,6 +285,16 @@ public final class Job {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** The first {@code type} in the cause chain of {@code e}, or null. */
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   public static String rootMessage(Throwable e) {
