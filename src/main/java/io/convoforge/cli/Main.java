@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       GatesCommand.class,
       StatsCommand.class,
       ExportCommand.class,
+      ViewCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

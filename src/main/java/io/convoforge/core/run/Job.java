@@ -100,6 +100,9 @@ public final class Job {
     header.put("run_id", in.context().runId());
     header.put("seed", in.context().seed());
     header.put("backend", in.context().backend().name());
+    if (!in.context().backend().offline() && in.recipe().section("llm").get("model") != null) {
+      header.put("model", String.valueOf(in.recipe().section("llm").get("model")));
+    }
     header.put("runner", options.getRunner().getSimpleName());
     header.put("stages", in.recipe().stages());
     header.put("recipe_file", Path.of(in.recipe().file()).toAbsolutePath().toString());
@@ -123,6 +126,8 @@ public final class Job {
       report.put("gates", Gates.evaluate(in, accepted, report).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
+      timing.put("finished_at", java.time.Instant.now().truncatedTo(
+          java.time.temporal.ChronoUnit.SECONDS).toString());
       timing.put("sampled_per_second",
           Math.round(((Number) report.get("sampled")).longValue() / Math.max(seconds, 1e-9)
               * 10) / 10.0);
