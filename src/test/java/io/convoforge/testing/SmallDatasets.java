@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Small real datasets made by the offline pipeline, for the view and export tests: CRM
@@ -28,26 +31,53 @@ public final class SmallDatasets {
 
   private SmallDatasets() {}
 
-  /** A CRM tool-use dataset of {@code count} conversations (generation stages only). */
-  public static Path toolUse(Path out, int count) {
-    Job.run(new Job.Request(Path.of("pipelines/crm-tool-use.yaml"), List.of(GENERATION), count,
-        out, true, List.of()));
-    return out;
+  private static final Map<String, Path> MADE = new ConcurrentHashMap<>();
+
+  /**
+   * A CRM tool-use dataset of {@code count} conversations (generation stages only), made once
+   * per test JVM and shared: copy it ({@link #copy}) before changing it.
+   */
+  public static Path toolUse(int count) {
+    return made("crm-tool-use-" + count, out -> Job.run(new Job.Request(
+        Path.of("pipelines/crm-tool-use.yaml"), List.of(GENERATION), count, out, true,
+        List.of())));
   }
 
-  /** A CRM dataset from the chain table (slices carry chains), {@code count} conversations. */
-  public static Path chains(Path out, int count) {
-    Job.run(new Job.Request(Path.of("pipelines/crm-chains-1000.yaml"), List.of(GENERATION),
-        count, out, true, List.of()));
-    return out;
+  /** A shared CRM dataset from the chain table (slices carry chains). */
+  public static Path chains(int count) {
+    return made("crm-chains-" + count, out -> Job.run(new Job.Request(
+        Path.of("pipelines/crm-chains-1000.yaml"), List.of(GENERATION), count, out, true,
+        List.of())));
   }
 
-  /** A grounded Q&A dataset from the first {@code chunks} chunks of the shipped facts. */
-  public static Path groundedQa(Path out, int chunks) {
-    Job.run(new Job.Request(Path.of("pipelines/grounded-qa.yaml"), List.of(
-        "stages=[chunk, extract_qa, validate_qa, converse, judge, filter]",
-        "max_chunks=" + chunks), null, out, true, List.of()));
-    return out;
+  /** A shared grounded Q&A dataset from the first {@code chunks} chunks of the shipped facts. */
+  public static Path groundedQa(int chunks) {
+    return made("grounded-qa-" + chunks, out -> Job.run(new Job.Request(
+        Path.of("pipelines/grounded-qa.yaml"), List.of(
+            "stages=[chunk, extract_qa, validate_qa, converse, judge, filter]",
+            "max_chunks=" + chunks), null, out, true, List.of())));
+  }
+
+  private static synchronized Path made(String name, Consumer<Path> make) {
+    return MADE.computeIfAbsent(name, n -> {
+      Path out = Path.of(System.getProperty("java.io.tmpdir"), "small-datasets-"
+          + ProcessHandle.current().pid(), n);
+      make.accept(out);
+      return out;
+    });
+  }
+
+  /** A copy of a dataset directory (its files, not subdirectories). */
+  public static Path copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+    return to;
   }
 
   /**

@@ -33,7 +33,7 @@ class ViewBrowserTest {
   static void open() throws Exception {
     Assumptions.assumeTrue(Chromium.binary() != null, "chromium is not installed: the browser"
         + " test is skipped (apt-get install chromium; .ci/run installs it)");
-    Path dir = SmallDatasets.toolUse(tmp.resolve("crm"), 40);
+    Path dir = SmallDatasets.copy(SmallDatasets.toolUse(40), tmp.resolve("crm"));
     SmallDatasets.plantXss(dir);
     data = ViewData.of(dir, new ViewData.Options(25, 5));
     Path page = tmp.resolve("report.html");
