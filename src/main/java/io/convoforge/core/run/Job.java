@@ -66,7 +66,7 @@ public final class Job {
       Pipeline p = Pipeline.create(options);
       ConvoforgePipeline.Outputs outputs = ConvoforgePipeline.build(p, in, shards(options));
       FileSinks.write(outputs, in.run(), out.staging().toString(), in.recipe().shards());
-      Ran ran = execute(p, "the pipeline");
+      Ran ran = execute(p, "the pipeline", in.recipe().stages(), in.run().expectedCount());
       return complete(in, out, header(in, options), List.of(ran.result()),
           outputs.stageOfTransform(), ran.seconds(), Map.of());
     } catch (RuntimeException e) {
@@ -77,14 +77,30 @@ public final class Job {
 
   /** Runs a built pipeline to the end; a failure or another end state fails the run. */
   public static Ran execute(Pipeline p, String what) {
+    return execute(p, what, List.of(), null);
+  }
+
+  /**
+   * As {@link #execute(Pipeline, String)}, reporting {@link Progress} of {@code stages} (funnel
+   * order, source first) toward {@code total} source elements (null: unknown) while it runs.
+   */
+  public static Ran execute(Pipeline p, String what, List<String> stages, Long total) {
     long start = System.nanoTime();
     PipelineResult result;
     PipelineResult.State state;
+    Progress progress = stages.isEmpty() ? null : Progress.start(stages, total);
     try {
       result = p.run();
+      if (progress != null) {
+        progress.running(result);
+      }
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new RunFailedException(what + " failed: " + rootMessage(e), e);
+    } finally {
+      if (progress != null) {
+        progress.stop();
+      }
     }
     if (state != PipelineResult.State.DONE) {
       throw new RunFailedException(what + " ended in state " + state, null);
@@ -189,6 +205,8 @@ public final class Job {
     boolean direct = args.stream().noneMatch(a -> a.startsWith("--runner="))
         || args.contains("--runner=DirectRunner");
     if (direct) {
+      // run() returns at once, so progress can poll the running pipeline's metrics.
+      addDefault(args, "--blockOnRun", "false");
       addDefault(args, "--enforceImmutability", "false");
       addDefault(args, "--enforceEncodability", "false");
       addDefault(args, "--targetParallelism",
