@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       StatsCommand.class,
       ExportCommand.class,
       ViewCommand.class,
+      PushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Unmatched;
         + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa")
+      description = "offline | llm | sandbox | dedup | grounded-qa | view-export")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -117,9 +117,13 @@ public final class BenchCommand implements Callable<Integer> {
     if ("grounded-qa".equals(what)) {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
+    if ("view-export".equals(what)) {
+      return ViewExportBench.run(recipe, count, overrides(), beamArgs);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa]");
+          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa,"
+              + " view-export]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -1,0 +1,60 @@
+package io.convoforge.bench;
+
+import io.convoforge.core.export.Exporter;
+import io.convoforge.core.run.Job;
+import io.convoforge.core.run.OutputDir;
+import io.convoforge.core.view.ViewData;
+import io.convoforge.core.view.ViewPage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bench view-export}: makes {@code count} offline CRM conversations (generation stages),
+ * then times {@code view} (statistics over every record, the sampled page written) and {@code
+ * export --format parquet}, each with its peak heap. Printed, never asserted.
+ */
+final class ViewExportBench {
+  private ViewExportBench() {}
+
+  static int run(Path recipe, int count, List<String> overrides, List<String> beamArgs)
+      throws Exception {
+    Path tmp = Files.createTempDirectory("convoforge-bench-view");
+    try {
+      Path data = tmp.resolve("data");
+      long t0 = System.nanoTime();
+      Job.run(new Job.Request(recipe, overrides, count, data, true, beamArgs));
+      System.out.printf("bench view-export: %d conversations made in %.1f s (not measured"
+          + " below)%n", count, (System.nanoTime() - t0) / 1e9);
+      System.gc();
+      BenchCommand.resetPeaks();
+      t0 = System.nanoTime();
+      Map<String, Object> d = ViewData.of(data, ViewData.Options.DEFAULT);
+      String html = ViewPage.html(d, "bench");
+      Files.writeString(tmp.resolve("report.html"), html, StandardCharsets.UTF_8);
+      double viewSeconds = (System.nanoTime() - t0) / 1e9;
+      long viewPeak = BenchCommand.peakHeap();
+      System.out.printf("  view: %.1f s, peak heap %.0f MiB, page %.1f MB (%s records in the"
+              + " browser)%n", viewSeconds, viewPeak / 1048576.0,
+          html.getBytes(StandardCharsets.UTF_8).length / 1e6, ((List<?>) d.get("records")).size());
+      System.gc();
+      BenchCommand.resetPeaks();
+      t0 = System.nanoTime();
+      Exporter.Result r = Exporter.run(new Exporter.Request(data, Exporter.Format.PARQUET,
+          tmp.resolve("parquet"), "train=0.9,test=0.1", true, false, null, null));
+      double exportSeconds = (System.nanoTime() - t0) / 1e9;
+      long bytes = 0;
+      for (Object f : (List<?>) r.manifest().get("files")) {
+        bytes += Files.size(r.out().resolve(f.toString()));
+      }
+      System.out.printf("  export --format parquet: %.1f s, peak heap %.0f MiB (JVM; DuckDB's"
+              + " native memory not included), %s examples, %.1f MB of Parquet%n", exportSeconds,
+          BenchCommand.peakHeap() / 1048576.0, r.manifest().get("examples"), bytes / 1e6);
+      return 0;
+    } finally {
+      OutputDir.delete(tmp);
+    }
+  }
+}
