@@ -5,6 +5,7 @@ import io.convoforge.core.run.Job;
 import io.convoforge.core.run.OutputDir;
 import io.convoforge.core.view.ViewData;
 import io.convoforge.core.view.ViewPage;
+import io.convoforge.testing.Chromium;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,9 @@ import java.util.Map;
 
 /**
  * {@code bench view-export}: makes {@code count} offline CRM conversations (generation stages),
- * then times {@code view} (statistics over every record, the sampled page written) and {@code
- * export --format parquet}, each with its peak heap. Printed, never asserted.
+ * then times {@code view} (statistics over every record, the sampled page written), the page's
+ * opening in headless Chromium when one is installed, and {@code export --format parquet},
+ * each with its peak heap. Printed, never asserted.
  */
 final class ViewExportBench {
   private ViewExportBench() {}
@@ -39,6 +41,20 @@ final class ViewExportBench {
       System.out.printf("  view: %.1f s, peak heap %.0f MiB, page %.1f MB (%s records in the"
               + " browser)%n", viewSeconds, viewPeak / 1048576.0,
           html.getBytes(StandardCharsets.UTF_8).length / 1e6, ((List<?>) d.get("records")).size());
+      if (Chromium.binary() != null) {
+        try (Chromium browser = Chromium.launch()) {
+          t0 = System.nanoTime();
+          browser.navigate(tmp.resolve("report.html").toUri().toString());
+          while (!browser.eval("window.cfReport && window.cfReport.ready === true").asBoolean()) {
+            Thread.sleep(10);
+          }
+          System.out.printf("  the page opens in %.2f s in headless Chromium (navigation to"
+              + " rendered; target < 3 s), console errors: %s%n",
+              (System.nanoTime() - t0) / 1e9, browser.errors().size());
+        }
+      } else {
+        System.out.println("  (no chromium: the page's opening time is not measured)");
+      }
       System.gc();
       BenchCommand.resetPeaks();
       t0 = System.nanoTime();
