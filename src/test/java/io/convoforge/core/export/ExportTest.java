@@ -182,4 +182,41 @@ class ExportTest {
         && card.contains("## Gates") && card.contains("| dedup") == false);
     assertTrue(card.contains("in-memory sandbox"), "the family's caveats");
   }
+
+  @Test
+  void recordsShapedLikeTheScenarioAndCsvAgentFamiliesNeedNoCode() throws Exception {
+    // scenario-dialogue: agent and client with timestamps; csv-agent: run_sql calls answered
+    // by tool messages with text. The default profile turns both into valid examples.
+    var scenario = new io.convoforge.core.model.Record<>("s-1", "r", "scenario-dialogue",
+        Map.of("difficulty", "hard"), List.of(
+            new io.convoforge.core.model.Message("agent", "Hello, how can I help?",
+                "2026-01-01T10:00:00Z", null, null),
+            new io.convoforge.core.model.Message("client", "My order is late.",
+                "2026-01-01T10:00:20Z", null, null),
+            new io.convoforge.core.model.Message("agent", "Let me check.",
+                "2026-01-01T10:00:41Z", null, null)), null, null, null, Map.of());
+    Chat chat = Chat.of(scenario, io.convoforge.core.family.ExportProfile.DEFAULT);
+    assertEquals(List.of("assistant", "user", "assistant"), chat.messages().stream()
+        .map(Chat.Msg::role).toList());
+    assertEquals("2026-01-01T10:00:20Z", chat.messages().get(1).timestamp());
+    assertEquals(List.of(), OpenAiFormat.validate(Json.tree(OpenAiFormat.line(chat))));
+    Chat.Invalid notShareGpt = assertThrows(Chat.Invalid.class, () -> ShareGptFormat.line(chat));
+    assertEquals("roles_do_not_alternate", notShareGpt.reason());
+    var csv = new io.convoforge.core.model.Record<>("c-1", "r", "csv-agent", Map.of(), List.of(
+        io.convoforge.core.model.Message.of("user", "How many orders in May?"),
+        new io.convoforge.core.model.Message("assistant", null, null, List.of(
+            new io.convoforge.core.model.ToolCall("run_sql", Map.of("query",
+                "SELECT count(*) FROM orders"), null, "call_1")), null),
+        new io.convoforge.core.model.Message("tool", "[[42]]", null, null, null),
+        io.convoforge.core.model.Message.of("assistant", "42 orders.")), null, null, null,
+        Map.of());
+    JsonNode line = Json.tree(OpenAiFormat.line(Chat.of(csv,
+        io.convoforge.core.family.ExportProfile.DEFAULT)));
+    assertEquals(List.of(), OpenAiFormat.validate(line));
+    assertEquals("run_sql", line.at("/tools/0/function/name").asText());
+    assertEquals("string", line.at("/tools/0/function/parameters/properties/query/type")
+        .asText());
+    assertEquals("call_1", line.at("/messages/2/tool_call_id").asText());
+    assertEquals("[[42]]", line.at("/messages/2/content").asText());
+  }
 }
