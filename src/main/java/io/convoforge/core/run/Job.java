@@ -88,7 +88,8 @@ public final class Job {
     long start = System.nanoTime();
     PipelineResult result;
     PipelineResult.State state;
-    Progress progress = stages.isEmpty() ? null : Progress.start(stages, total);
+    Progress progress = stages.isEmpty() ? null
+        : Progress.start(stages, total, p.getOptions().getRunner().getSimpleName());
     try {
       result = p.run();
       if (progress != null) {

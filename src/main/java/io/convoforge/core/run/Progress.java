@@ -18,8 +18,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * elements finished per second, an ETA when the run's size is known and nothing fans out, and
  * the LLM calls, tokens, cost and throttled time ({@code convoforge.llm}). On a terminal one
  * status line redrawn twice a second; otherwise a plain line every {@link #PLAIN_EVERY_MS}.
- * Until the runner hands back a result (Flink in attached mode only returns at the end) it
- * shows the elapsed time. Silent unless {@link #configure}d ({@code run} does; tests and
+ * Until the runner hands back a result (Flink only returns it at the end) it shows the elapsed
+ * time. Silent unless {@link #configure}d ({@code run} does; tests and
  * benchmarks stay quiet).
  */
 public final class Progress {
@@ -32,6 +32,7 @@ public final class Progress {
 
   private final List<String> stages;
   private final Long total;
+  private final String runner;
   private final long start = System.nanoTime();
   private volatile Supplier<PipelineResult> result = () -> null;
   private Thread thread;
@@ -49,17 +50,19 @@ public final class Progress {
       double seconds, Long total, long llmCalls, long tokens, double costUsd,
       double throttledSeconds) {}
 
-  private Progress(List<String> stages, Long total) {
+  private Progress(List<String> stages, Long total, String runner) {
     this.stages = stages;
     this.total = total;
+    this.runner = runner;
   }
 
   /**
    * Starts reporting a run of {@code stages} (funnel order, source first) whose source makes
-   * {@code total} elements (null: unknown); a no-op when silenced.
+   * {@code total} elements (null: unknown) on {@code runner} (its simple class name); a no-op
+   * when silenced.
    */
-  public static Progress start(List<String> stages, Long total) {
-    Progress p = new Progress(stages, total);
+  public static Progress start(List<String> stages, Long total, String runner) {
+    Progress p = new Progress(stages, total, runner);
     if (out != null) {
       p.thread = new Thread(p::loop, "convoforge-progress");
       p.thread.setDaemon(true);
@@ -105,7 +108,8 @@ public final class Progress {
       String line;
       try {
         PipelineResult r = result.get();
-        line = r == null ? waiting((System.nanoTime() - start) / 1e9) : format(snapshot(r));
+        line = r == null ? waiting((System.nanoTime() - start) / 1e9, runner)
+            : format(snapshot(r));
       } catch (RuntimeException e) {
         continue;
       }
@@ -192,9 +196,10 @@ public final class Progress {
     return sb.toString();
   }
 
-  static String waiting(double seconds) {
-    return "[" + clock(seconds) + "] starting… (counts appear once the runner hands back the"
-        + " running pipeline)";
+  static String waiting(double seconds, String runner) {
+    return "[" + clock(seconds) + "] " + ("DirectRunner".equals(runner) ? "starting…"
+        : "running on " + runner + ", which hands back its counts when the job ends (a"
+            + " cluster's web UI shows them live)");
   }
 
   static String clock(double seconds) {

@@ -40,9 +40,10 @@ class ProgressTest {
   @Test
   void silentUnlessConfigured() {
     Progress.configure(null, false);
-    Progress p = Progress.start(STAGES, 10L);
+    Progress p = Progress.start(STAGES, 10L, "DirectRunner");
     p.stop();
     assertEquals("12k", Progress.count(12_345));
     assertEquals("9999", Progress.count(9_999));
+    assertTrue(Progress.waiting(65, "FlinkRunner").startsWith("[1:05] running on FlinkRunner"));
   }
 }
