@@ -25,10 +25,11 @@ import java.util.TreeSet;
 
 /**
  * {@code convoforge export}: a dataset's accepted records as training files, all or nothing.
- * Pass 1 reads every record's sibling keys and slice keys ({@link Splits.Grouping}); pass 2
- * converts each record ({@link Chat#of} with the family's {@link ExportProfile}), checks it in
- * the target format ({@link OpenAiFormat#validate}, {@link ShareGptFormat#line}) and appends it
- * to its split's file. Every record ends in exactly one split or in {@code invalid.jsonl} with
+ * One pass reads every record once: its sibling and slice keys ({@link Splits.Grouping}) and
+ * its example ({@link Chat#of} with the family's {@link ExportProfile}), checked in the target
+ * format ({@link OpenAiFormat#validate}, {@link ShareGptFormat#line}) and staged; once every
+ * group is known, the staged examples are routed to their splits' files. Every record ends in
+ * exactly one split or in {@code invalid.jsonl} with
  * its reason; unless {@code allowInvalid}, any invalid record (or unreadable line) fails the
  * export ({@link InvalidExamples}) and nothing is written. {@code export.json} lists the splits
  * with their counts and estimated tokens (characters / 4), the sibling groups, the invalid
@@ -82,18 +83,13 @@ public final class Exporter {
     }
     List<Splits.Split> splits = Splits.parse(req.split());
     DatasetDir.Records records = DatasetDir.records(req.dir(), family.codec());
-    Splits.Grouping grouping = new Splits.Grouping();
-    TreeSet<String> sliceKeys = new TreeSet<>();
-    for (Record<?> r : records) {
-      grouping.add(r.id(), profile.siblingKeys(r));
-      sliceKeys.addAll(r.slice().keySet());
-    }
-    Map<String, String> splitOf = grouping.assign(splits);
     OutputDir out = OutputDir.prepare(req.out(), req.overwrite());
     try {
-      Map<String, Object> manifest = write(req, out.staging(), records, profile, splits, splitOf,
-          new ParquetSchema(List.copyOf(sliceKeys)), recipe);
-      manifest.put("sibling_groups", grouping.groups());
+      Converted c = convert(req.format(), out.staging(), records, profile);
+      Map<String, String> splitOf = c.grouping().assign(splits);
+      Map<String, Object> manifest = write(req, out.staging(), c, splits, splitOf, profile,
+          recipe);
+      manifest.put("sibling_groups", c.grouping().groups());
       manifest.put("notes", notes);
       long invalid = ((Number) manifest.get("invalid_total")).longValue();
       Files.writeString(out.staging().resolve("export.json"),
@@ -116,25 +112,33 @@ public final class Exporter {
     }
   }
 
-  /** The second pass: every record to its split's file, or to invalid.jsonl. */
-  private static Map<String, Object> write(Request req, Path dir,
-      DatasetDir.Records records, ExportProfile profile, List<Splits.Split> splits,
-      Map<String, String> splitOf, ParquetSchema schema, Recipe recipe) throws IOException {
-    Format f = req.format();
-    boolean parquet = f == Format.PARQUET || f == Format.HF;
-    Map<String, BufferedWriter> writers = new LinkedHashMap<>();
-    Map<String, long[]> stats = new LinkedHashMap<>();
-    for (Splits.Split s : splits) {
-      Path file = dir.resolve(parquet ? "." + s.name() + ".rows.jsonl" : s.name() + ".jsonl");
-      writers.put(s.name(), Files.newBufferedWriter(file, StandardCharsets.UTF_8));
-      stats.put(s.name(), new long[3]);
-    }
+  /** What the one pass over the records gave: groups, slice keys, invalid ones, the tools. */
+  private record Converted(Splits.Grouping grouping, TreeSet<String> sliceKeys,
+      List<String> ids, Map<String, Long> invalid, List<String> firstInvalid,
+      boolean anyTools) {}
+
+  private static final String CONVERTED = ".examples.tmp";
+
+  /**
+   * The one pass over the records (parsing is the costly part): each record's sibling and
+   * slice keys, and its example in the target format, checked, staged as {@code
+   * tokens\tline} (the split is only known once every record's group is); a record that
+   * makes none goes to invalid.jsonl with its reason. Staged lines are {@code tokens\tline},
+   * in the order of {@code ids}.
+   */
+  private static Converted convert(Format f, Path dir, DatasetDir.Records records,
+      ExportProfile profile) throws IOException {
+    Splits.Grouping grouping = new Splits.Grouping();
+    TreeSet<String> sliceKeys = new TreeSet<>();
     Map<String, Long> invalid = new TreeMap<>();
     List<String> firstInvalid = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     boolean anyTools = false;
-    try (BufferedWriter bad = Files.newBufferedWriter(dir.resolve("invalid.jsonl"))) {
+    try (BufferedWriter staged = Files.newBufferedWriter(dir.resolve(CONVERTED));
+        BufferedWriter bad = Files.newBufferedWriter(dir.resolve("invalid.jsonl"))) {
       for (Record<?> r : records) {
-        String split = splitOf.get(r.id());
+        grouping.add(r.id(), profile.siblingKeys(r));
+        sliceKeys.addAll(r.slice().keySet());
         Object line;
         Chat chat;
         try {
@@ -142,7 +146,7 @@ public final class Exporter {
           line = switch (f) {
             case OPENAI -> openAi(chat);
             case SHAREGPT -> ShareGptFormat.line(chat);
-            default -> schema.row(chat, split);
+            default -> ParquetSchema.row(chat);
           };
         } catch (Chat.Invalid e) {
           invalid.merge(e.reason(), 1L, Long::sum);
@@ -155,27 +159,68 @@ public final class Exporter {
           continue;
         }
         anyTools |= !chat.tools().isEmpty();
-        writers.get(split).write(Json.write(line));
-        writers.get(split).newLine();
-        long[] st = stats.get(split);
-        long tokens = (chat.characters() + 3) / 4;
-        st[0]++;
-        st[1] += tokens;
-        st[2] = Math.max(st[2], tokens);
-      }
-    } finally {
-      for (BufferedWriter w : writers.values()) {
-        w.close();
+        ids.add(r.id());
+        staged.write((chat.characters() + 3) / 4 + "\t");
+        staged.write(Json.write(line));
+        staged.newLine();
       }
     }
     long unreadable = records.invalid();
     if (unreadable > 0) {
       invalid.merge("unreadable_line", unreadable, Long::sum);
     }
-    long invalidTotal = invalid.values().stream().mapToLong(Long::longValue).sum();
-    if (invalidTotal == 0) {
+    if (invalid.isEmpty()) {
       Files.delete(dir.resolve("invalid.jsonl"));
     }
+    return new Converted(grouping, sliceKeys, ids, invalid, firstInvalid, anyTools);
+  }
+
+  /** Routes the staged examples to their splits' files and writes the rest of the folder. */
+  private static Map<String, Object> write(Request req, Path dir, Converted c,
+      List<Splits.Split> splits, Map<String, String> splitOf, ExportProfile profile,
+      Recipe recipe) throws IOException {
+    Format f = req.format();
+    boolean parquet = f == Format.PARQUET || f == Format.HF;
+    Map<String, BufferedWriter> writers = new LinkedHashMap<>();
+    Map<String, long[]> stats = new LinkedHashMap<>();
+    for (Splits.Split s : splits) {
+      Path file = dir.resolve(parquet ? "." + s.name() + ".rows.jsonl" : s.name() + ".jsonl");
+      writers.put(s.name(), Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+      stats.put(s.name(), new long[3]);
+    }
+    try {
+      int[] at = {0};
+      DatasetDir.lines(dir.resolve(CONVERTED), staged -> {
+        int tab = staged.indexOf('\t');
+        String split = splitOf.get(c.ids().get(at[0]++));
+        long tokens = Long.parseLong(staged.substring(0, tab));
+        String line = staged.substring(tab + 1);
+        try {
+          BufferedWriter w = writers.get(split);
+          if (parquet) {
+            // The split column, known only now: the row is a JSON object, so prepend it.
+            w.write("{\"split\":" + Json.write(split) + "," + line.substring(1));
+          } else {
+            w.write(line);
+          }
+          w.newLine();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        long[] st = stats.get(split);
+        st[0]++;
+        st[1] += tokens;
+        st[2] = Math.max(st[2], tokens);
+      });
+    } finally {
+      for (BufferedWriter w : writers.values()) {
+        w.close();
+      }
+    }
+    Files.delete(dir.resolve(CONVERTED));
+    Map<String, Long> invalid = c.invalid();
+    long invalidTotal = invalid.values().stream().mapToLong(Long::longValue).sum();
+    ParquetSchema schema = new ParquetSchema(List.copyOf(c.sliceKeys()));
     List<String> files = new ArrayList<>();
     Map<String, Long> counts = new LinkedHashMap<>();
     stats.forEach((s, st) -> counts.put(s, st[0]));
@@ -198,7 +243,8 @@ public final class Exporter {
       Map<String, Object> info = new LinkedHashMap<>();
       String base = datasetName(req);
       for (Splits.Split s : splits) {
-        info.put(base + "_" + s.name(), ShareGptFormat.datasetInfo(s.name() + ".jsonl", anyTools));
+        info.put(base + "_" + s.name(), ShareGptFormat.datasetInfo(s.name() + ".jsonl",
+            c.anyTools()));
       }
       Files.writeString(dir.resolve("dataset_info.json"),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
@@ -210,6 +256,9 @@ public final class Exporter {
           report == null ? Json.parse("{}") : report, schema, counts, patterns, req.card(),
           profile.caveats()));
       files.add("README.md");
+    }
+    if (invalidTotal > 0) {
+      files.add("invalid.jsonl");
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", name(f));
@@ -238,7 +287,7 @@ public final class Exporter {
     m.put("examples", exported);
     m.put("invalid", invalid);
     m.put("invalid_total", invalidTotal);
-    m.put("first_invalid", firstInvalid);
+    m.put("first_invalid", c.firstInvalid());
     m.put("files", files);
     m.put("warnings", warnings);
     return m;

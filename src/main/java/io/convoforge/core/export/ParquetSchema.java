@@ -130,17 +130,17 @@ public final class ParquetSchema {
     return m;
   }
 
-  /** The row of an example in {@code split}. */
-  public Map<String, Object> row(Chat chat, String split) {
+  /**
+   * The row of an example, without its {@code split} (added when the split is known); slice
+   * columns for the record's own keys (other columns read as null).
+   */
+  public static Map<String, Object> row(Chat chat) {
     var r = chat.record();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", r.id());
-    row.put("split", split);
     row.put("recipe", r.recipe());
     row.put("kind", r.kind());
-    for (String k : sliceKeys) {
-      row.put(sliceColumn(k), r.slice(k));
-    }
+    r.slice().forEach((k, v) -> row.put(sliceColumn(k), v));
     List<Map<String, Object>> messages = new ArrayList<>();
     for (Chat.Msg m : chat.messages()) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -173,7 +173,7 @@ public final class ParquetSchema {
       row.put("judge_score", j.score());
       List<Map<String, Object>> criteria = new ArrayList<>();
       if (j.criteria() != null) {
-        j.criteria().forEach((name, c) -> {
+        new java.util.TreeMap<>(j.criteria()).forEach((name, c) -> {
           Map<String, Object> o = new LinkedHashMap<>();
           o.put("name", name);
           o.put("passed", c.passed());
