@@ -90,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "bench view-export: measure this dataset instead of making --count.")
+  Path dir;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   /** The stages the offline throughput target is about: generation, without verification. */
@@ -118,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
     if ("view-export".equals(what)) {
-      return ViewExportBench.run(recipe, count, overrides(), beamArgs);
+      return ViewExportBench.run(recipe, count, overrides(), beamArgs, dir);
     }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench view-export}: makes {@code count} offline CRM conversations (generation stages),
+ * {@code bench view-export}: makes {@code count} offline CRM conversations (generation stages;
+ * or takes the dataset {@code --dir}),
  * then times {@code view} (statistics over every record, the sampled page written), the page's
  * opening in headless Chromium when one is installed, and {@code export --format parquet},
  * each with its peak heap. Printed, never asserted.
@@ -21,15 +22,20 @@ import java.util.Map;
 final class ViewExportBench {
   private ViewExportBench() {}
 
-  static int run(Path recipe, int count, List<String> overrides, List<String> beamArgs)
-      throws Exception {
+  /** {@code existing}: a dataset to measure instead of making one (null: make one). */
+  static int run(Path recipe, int count, List<String> overrides, List<String> beamArgs,
+      Path existing) throws Exception {
     Path tmp = Files.createTempDirectory("convoforge-bench-view");
     try {
-      Path data = tmp.resolve("data");
+      Path data = existing != null ? existing : tmp.resolve("data");
       long t0 = System.nanoTime();
-      Job.run(new Job.Request(recipe, overrides, count, data, true, beamArgs));
-      System.out.printf("bench view-export: %d conversations made in %.1f s (not measured"
-          + " below)%n", count, (System.nanoTime() - t0) / 1e9);
+      if (existing == null) {
+        Job.run(new Job.Request(recipe, overrides, count, data, true, beamArgs));
+        System.out.printf("bench view-export: %d conversations made in %.1f s (not measured"
+            + " below)%n", count, (System.nanoTime() - t0) / 1e9);
+      } else {
+        System.out.printf("bench view-export: the dataset %s%n", existing);
+      }
       System.gc();
       BenchCommand.resetPeaks();
       t0 = System.nanoTime();
