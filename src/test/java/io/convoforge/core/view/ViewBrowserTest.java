@@ -35,11 +35,30 @@ class ViewBrowserTest {
         + " test is skipped (apt-get install chromium; .ci/run installs it)");
     Path dir = SmallDatasets.copy(SmallDatasets.toolUse(40), tmp.resolve("crm"));
     SmallDatasets.plantXss(dir);
+    plantLlmAndDedup(dir);
     data = ViewData.of(dir, new ViewData.Options(25, 5));
     Path page = tmp.resolve("report.html");
     Files.writeString(page, ViewPage.html(data, "test"));
     browser = Chromium.launch();
     browser.navigate(page.toUri().toString());
+  }
+
+  /** What an offline run lacks: an llm section in the report and a near-duplicate removed. */
+  static void plantLlmAndDedup(Path dir) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode report =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(Files.readString(
+            dir.resolve("report.json")));
+    report.set("llm", Json.parse("{\"stages\": {\"utterances\": {\"calls\": 40,"
+        + " \"cache_hits\": 2, \"tokens_in\": 52000, \"tokens_out\": 9000,"
+        + " \"throttled_seconds\": 1.5, \"est_cost_usd\": 0.0123, \"latency_ms_mean\": 812.5,"
+        + " \"latency_ms_min\": 301, \"latency_ms_max\": 2400}}, \"total\": {\"calls\": 40,"
+        + " \"tokens_in\": 52000, \"tokens_out\": 9000, \"est_cost_usd\": 0.0123}}"));
+    Files.writeString(dir.resolve("report.json"), Json.write(report));
+    String id = Json.parse(Files.readAllLines(io.convoforge.core.run.DatasetDir
+        .conversationFiles(dir).get(0)).get(1)).get("id").asText();
+    Files.writeString(dir.resolve("rejected-dedup.jsonl"), "{\"id\":\"dup-1\",\"slice\":{},"
+        + "\"stage\":\"dedup\",\"reason\":\"near_duplicate:semantic\",\"detail\":"
+        + "\"near-duplicate of " + id + " (cosine 0.9772)\",\"element\":{\"id\":\"dup-1\"}}\n");
   }
 
   @AfterAll
@@ -77,6 +96,14 @@ class ViewBrowserTest {
         "document.querySelectorAll('#list li').length").asInt());
     assertEquals(8, browser.eval(
         "document.querySelectorAll('#gates tr.gate').length").asInt());
+    assertEquals("0.97", browser.eval("document.querySelector('#chart-similarity-cosine"
+        + " rect.bar').dataset.label").asText());
+    assertEquals(1, browser.eval("document.querySelectorAll('#chart-latency rect.bar').length")
+        .asInt());
+    assertEquals("812.5", browser.eval("document.querySelector('#chart-latency rect.bar')"
+        + ".dataset.value").asText());
+    assertTrue(browser.eval("document.getElementById('run').textContent").asText()
+        .contains("$0.0123"));
   }
 
   @Test
@@ -84,9 +111,9 @@ class ViewBrowserTest {
     String set = "(sel, v) => { const s = document.querySelector(sel); s.value = v;"
         + " s.dispatchEvent(new Event('change')); }";
     browser.eval("(" + set + ")('select[data-filter=status]', 'rejected')");
-    assertEquals(1, browser.eval("document.querySelectorAll('#list li').length").asInt());
-    assertEquals("rejected", browser.eval(
-        "document.querySelector('#list li').dataset.status").asText());
+    assertEquals(2, browser.eval("document.querySelectorAll('#list li').length").asInt());
+    assertEquals(0, browser.eval(
+        "document.querySelectorAll('#list li:not([data-status=rejected])').length").asInt());
     browser.eval("(" + set + ")('select[data-filter=status]', '')");
     browser.eval("(" + set + ")('select[data-filter=\"slice:outcome\"]', 'failure')");
     JsonNode outcomes = browser.eval("window.cfReport.data.records.filter(r => r.slice.outcome"
