@@ -14,7 +14,7 @@ function card(id, title, chart, note) {
  */
 function hbars(rows, opts) {
   opts = opts || {};
-  var labelW = 150, barW = 210, rowH = 18, textW = 120;
+  var labelW = 140, barW = 190, rowH = 18, textW = 150;
   var max = opts.max || Math.max.apply(null, rows.map(function (r) {
     return Math.max(r.value || 0, r.target || 0);
   }).concat([1e-9]));
