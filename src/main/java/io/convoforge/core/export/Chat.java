@@ -215,9 +215,17 @@ public record Chat(String id, List<Msg> messages, List<Map<String, Object>> tool
     return new Chat(id, List.copyOf(out), tools, record);
   }
 
-  /** Characters of the example's text, tool calls and tools: a token estimate's base. */
-  public long characters() {
-    long n = tools.isEmpty() ? 0 : Json.write(tools).length();
+  /** The tools offered, as a JSON array string. */
+  public String toolsJson() {
+    return Json.write(tools);
+  }
+
+  /**
+   * Characters of the example's text, tool calls and tools ({@code toolsJson}, the length of
+   * {@link #toolsJson}): a token estimate's base.
+   */
+  public long characters(int toolsJson) {
+    long n = tools.isEmpty() ? 0 : toolsJson;
     for (Msg m : messages) {
       n += m.content() == null ? 0 : m.content().length();
       if (m.hasCalls()) {

@@ -141,12 +141,14 @@ public final class Exporter {
         sliceKeys.addAll(r.slice().keySet());
         Object line;
         Chat chat;
+        String toolsJson;
         try {
           chat = Chat.of(r, profile);
+          toolsJson = chat.toolsJson();
           line = switch (f) {
             case OPENAI -> openAi(chat);
             case SHAREGPT -> ShareGptFormat.line(chat);
-            default -> ParquetSchema.row(chat);
+            default -> ParquetSchema.row(chat, toolsJson);
           };
         } catch (Chat.Invalid e) {
           invalid.merge(e.reason(), 1L, Long::sum);
@@ -160,7 +162,7 @@ public final class Exporter {
         }
         anyTools |= !chat.tools().isEmpty();
         ids.add(r.id());
-        staged.write((chat.characters() + 3) / 4 + "\t");
+        staged.write((chat.characters(toolsJson.length()) + 3) / 4 + "\t");
         staged.write(Json.write(line));
         staged.newLine();
       }

@@ -134,7 +134,7 @@ public final class ParquetSchema {
    * The row of an example, without its {@code split} (added when the split is known); slice
    * columns for the record's own keys (other columns read as null).
    */
-  public static Map<String, Object> row(Chat chat) {
+  public static Map<String, Object> row(Chat chat, String toolsJson) {
     var r = chat.record();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", r.id());
@@ -166,7 +166,7 @@ public final class ParquetSchema {
       messages.add(o);
     }
     row.put("messages", messages);
-    row.put("tools", Json.write(chat.tools()));
+    row.put("tools", toolsJson);
     Judgement j = r.judgement();
     if (j != null) {
       row.put("judge_passed", j.passed());

@@ -29,9 +29,18 @@ final class ToolUseExport implements ExportProfile {
 
   /** Derived tools by name, in table then action order; null without a schema. */
   private final Map<String, ToolSpec> tools;
+  /** Each derived tool in OpenAI's format, made once (every record repeats them). */
+  private final Map<String, Map<String, Object>> openAi = new java.util.HashMap<>();
 
   ToolUseExport(Map<String, ToolSpec> tools) {
     this.tools = tools;
+    if (tools != null) {
+      for (ToolSpec t : tools.values()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parameters = Json.MAPPER.convertValue(t.parameters(), Map.class);
+        openAi.put(t.name(), ExportProfile.function(t.name(), t.description(), parameters));
+      }
+    }
   }
 
   @Override
@@ -60,9 +69,7 @@ final class ToolUseExport implements ExportProfile {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ToolSpec t : tools.values()) {
       if (tables.contains(t.table())) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> parameters = Json.MAPPER.convertValue(t.parameters(), Map.class);
-        out.add(ExportProfile.function(t.name(), t.description(), parameters));
+        out.add(openAi.get(t.name()));
       }
     }
     return out;
