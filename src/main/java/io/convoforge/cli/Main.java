@@ -8,11 +8,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code convoforge} command line: the core commands, and those every recipe family on the
- * class path adds ({@code tools}, {@code repair}, {@code eval} of tool-use...). Exit codes: 0 success, 1 a failed run or a failed check,
- * 2 bad input or usage. Errors are one paragraph naming the file and the field; a stack trace is
+ * class path adds ({@code tools}, {@code repair}, {@code eval} of tool-use...). Started with no
+ * command on a terminal, it runs the command named {@value #MENU} when a family adds one. Exit
+ * codes: 0 success, 1 a failed run or a failed check, 2 bad input or usage. Errors are one paragraph naming the file and the field; a stack trace is
  * printed only with {@code CONVOFORGE_DEBUG=1}.
  */
 @Command(
@@ -34,9 +37,22 @@ public final class Main implements Callable<Integer> {
   public static final int INPUT_ERROR = 2;
   public static final int FAILED = 1;
 
+  /** The command a family may register to run when {@code convoforge} is started bare. */
+  public static final String MENU = "menu";
+
+  @Spec CommandSpec spec;
+
+  /**
+   * No command: on a terminal, the {@value #MENU} command if a family registered one (an
+   * operator's menu); otherwise the usage.
+   */
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
+    CommandLine menu = spec.commandLine().getSubcommands().get(MENU);
+    if (menu != null && System.console() != null) {
+      return menu.execute();
+    }
+    spec.commandLine().usage(System.out);
     return 0;
   }
 
@@ -66,9 +82,11 @@ public final class Main implements Callable<Integer> {
       err.println("Nothing was written.");
       return INPUT_ERROR;
     }
-    if (e instanceof Job.RunFailedException) {
-      err.println("error: " + e.getMessage());
-      err.println("The output directory was not changed. Set CONVOFORGE_DEBUG=1 for details.");
+    if (e instanceof Job.RunFailedException f) {
+      err.println("error: " + f.getMessage().replace("\n", "\n  "));
+      err.println(f.outputWritten()
+          ? "The dataset itself is complete; only the step after it failed."
+          : "The output directory was not changed. Set CONVOFORGE_DEBUG=1 for details.");
       return FAILED;
     }
     err.println("error: unexpected failure: " + Job.rootMessage(e)

@@ -42,7 +42,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Output directory (default: runs/<recipe>-<timestamp>).")
   Path out;
 
-  @Option(names = "--backend", description = "offline (default) or an LLM backend.")
+  @Option(names = "--backend", description = "offline, an LLM backend (openai, gemini, vertex),"
+      + " or auto (an LLM backend whose API key is present, else offline); default: the"
+      + " recipe's.")
   String backend;
 
   @Option(names = "--set", paramLabel = "key=value",
@@ -155,7 +157,9 @@ public final class RunCommand implements Callable<Integer> {
       return 0;
     }
     Map<String, Object> rep = r.report();
-    RunSummary.print(r, System.out);
+    RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
+    RunSummary.print(r, trial || family == null ? List.of()
+        : family.reportLines(Json.tree(rep)), System.out);
     if (trial) {
       System.out.println();
       StatsCommand.print(Json.tree(rep), System.out);

@@ -25,7 +25,8 @@ final class RunSummary {
     return p != null ? "1".equals(p) || "true".equals(p) : System.console() != null;
   }
 
-  static void print(Job.Result r, PrintStream out) {
+  /** The summary of a finished run, with the family's own {@code lines} before the next steps. */
+  static void print(Job.Result r, List<String> lines, PrintStream out) {
     Map<String, Object> rep = r.report();
     out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s%s%n", r.out(),
         rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
@@ -50,6 +51,7 @@ final class RunSummary {
           ((List<?>) t.get("rounds")).size(), Boolean.TRUE.equals(t.get("budget_exhausted"))
               ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
     }
+    lines.forEach(l -> out.println("  " + l));
     String dir = r.out().toString();
     out.printf("Next:%n  ./convoforge view %s            # HTML report and conversation"
         + " browser%n  ./convoforge export %s --format openai|sharegpt|parquet|hf%n"

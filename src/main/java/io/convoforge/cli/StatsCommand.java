@@ -1,11 +1,14 @@
 package io.convoforge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convoforge.core.family.Families;
+import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.run.DatasetDir;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code convoforge stats DIR}: a run's funnel (stage by stage: in, created, out, rejected by
- * reason) and pass rates (the judge's and each criterion's), from its report.json, for any
- * family.
+ * reason), pass rates (the judge's and each criterion's) and the family's summary lines
+ * ({@link RecipeFamily#reportLines}), from its report.json, for any family.
  */
 @Command(
     name = "stats",
@@ -36,7 +39,7 @@ public final class StatsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints the funnel and pass rates of a report. */
+  /** Prints the funnel, pass rates and the family's summary lines of a report. */
   static void print(JsonNode report, PrintStream out) {
     out.printf("%s (%s), backend %s, seed %s: sampled %s, accepted %s, rejected %s%n",
         report.path("recipe").asText(), report.path("kind").asText("tool-use"),
@@ -62,6 +65,12 @@ public final class StatsCommand implements Callable<Integer> {
             100 * c.getValue().path("pass_rate").asDouble(), c.getValue().path("passed").asLong(),
             c.getValue().path("judged").asLong());
       }
+    }
+    RecipeFamily family = Families.all().get(report.path("kind").asText("tool-use"));
+    List<String> lines = family == null ? List.of() : family.reportLines(report);
+    if (!lines.isEmpty()) {
+      out.println();
+      lines.forEach(out::println);
     }
     JsonNode gates = report.path("gates");
     if (gates.has("passed")) {

@@ -20,11 +20,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|sandbox}: measured figures with their targets printed beside
- * them; performance is measured here, never asserted in unit tests. {@code offline} runs the
- * offline recipe at scale (pipeline time only, not JVM start-up) with peak heap; {@code llm}
- * drives the LLM DoFns against a local stub; {@code sandbox} replays conversations in fresh
- * sandbox databases.
+ * {@code convoforge bench offline|llm|sandbox|dedup|grounded-qa|csv|scenario}: measured
+ * figures with their targets printed beside them; performance is measured here, never asserted
+ * in unit tests. {@code offline} runs the offline recipe at scale (pipeline time only, not JVM
+ * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code
+ * sandbox} replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent
+ * family ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry.
  */
 @Command(
     name = "bench",
@@ -32,10 +33,15 @@ import picocli.CommandLine.Unmatched;
     description = "Benchmarks. 'bench offline' runs the offline recipe at --count (default"
         + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
         + " conversations in fresh sandbox databases and prints conversations replayed/s;"
-        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub.")
+        + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
+        + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
+        + " offline with n = 7;"
+        + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa | view-export")
+      description = "offline | llm | sandbox | dedup | grounded-qa | csv | scenario |"
+          + " view-export")
   String what;
 
   @Option(names = "--count", defaultValue = "10000")
@@ -93,6 +99,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR",
       description = "bench view-export: measure this dataset instead of making --count.")
   Path dir;
+  @Option(names = "--per-dataset", defaultValue = "100",
+      description = "bench csv: synthetic questions per shipped CSV in the pipeline run (0 skips"
+          + " it).")
+  int perDataset;
+
+  @Option(names = "--sql-seconds", defaultValue = "5",
+      description = "bench csv: length of the sandboxed SQL run (0 skips it).")
+  int sqlSeconds;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
@@ -115,6 +129,15 @@ public final class BenchCommand implements Callable<Integer> {
     if ("sandbox".equals(what)) {
       return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
     }
+    if ("csv".equals(what)) {
+      // --recipe defaults to the CRM recipe; this part runs the csv-agent one unless told.
+      Path csv = recipe.equals(Path.of("pipelines/crm-tool-use.yaml"))
+          ? Path.of("pipelines/csv-agent.yaml") : recipe;
+      return CsvBench.run(csv, perDataset, sqlSeconds, sets, beamArgs);
+    }
+    if ("scenario".equals(what)) {
+      return ScenarioBench.run(count, sets, beamArgs);
+    }
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
@@ -127,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa,"
-              + " view-export]");
+              + " csv, scenario, view-export]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -48,6 +48,17 @@ class CliTest {
   }
 
   @Test
+  void runAndStatsPrintTheFamilysSummaryLines() {
+    Path out = tmp.resolve("echo");
+    Outcome run = cli("run", "src/test/resources/echo/echo.yaml", "--out", out.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("  echo: 14 answered"), run.out());
+    Outcome stats = cli("stats", out.toString());
+    assertEquals(0, stats.code(), stats.err());
+    assertTrue(stats.out().contains("\necho: 14 answered\n"), stats.out());
+  }
+
+  @Test
   void validateAcceptsTheShippedRecipes() {
     assertEquals(0, cli("validate", TestSupport.CRM.toString()).code());
     Outcome o = cli("validate", TestSupport.CHAINS.toString());

@@ -46,6 +46,14 @@ public final class StubLlmServer implements AutoCloseable {
 
   private static final Pattern STEPS = Pattern.compile("in this order: (.+)");
   private static final Pattern TURNS = Pattern.compile("Answer with exactly (\\d+) turns");
+  private static final Pattern PROPOSE = Pattern.compile("Propose (\\d+) different questions");
+  private static final Pattern TABLE = Pattern.compile("on the table (\\S+), or");
+  private static final Pattern RESULT = Pattern.compile("Result: (\\{.*})");
+  private static final Pattern CALL_TURNS = Pattern.compile("Messages: exactly (\\d+)");
+  private static final Pattern CALL_FIRST = Pattern.compile("the first by the (agent|client)");
+  private static final Pattern CALL_LANGUAGE = Pattern.compile("Language: ([A-Za-z-]+)");
+  private static final Pattern CALL_PROGRESSION =
+      Pattern.compile("(?m)^progression: (.+)$");
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -372,6 +380,15 @@ public final class StubLlmServer implements AutoCloseable {
     if (props.has("turns")) {
       return "utterances";
     }
+    if (props.has("action") && props.has("sql")) {
+      return "solve";
+    }
+    if (props.path("questions").path("items").path("properties").has("hint")) {
+      return "questions";
+    }
+    if (props.has("messages")) {
+      return "generate";
+    }
     if (props.size() > 0 && allRubric(props)) {
       return "judge";
     }
@@ -446,14 +463,86 @@ public final class StubLlmServer implements AutoCloseable {
         }
         break;
       }
+      case "generate":
+        return scenarioCall(prompt);
       case "judge":
         schema.path("properties").fieldNames().forEachRemaining(
             name -> root.putObject(name).put("passed", true).put("detail", "fine"));
         break;
+      case "questions": {
+        // csv-agent: n questions that counting the table's rows answers.
+        Matcher m = PROPOSE.matcher(prompt);
+        int n = m.find() ? Integer.parseInt(m.group(1)) : 1;
+        ArrayNode qs = root.putArray("questions");
+        for (int i = 1; i <= n; i++) {
+          qs.addObject().put("text", "How many rows does the table have? (question " + i + ")")
+              .put("hint", "COUNT(*)").put("difficulty", "EASY");
+        }
+        break;
+      }
+      case "solve": {
+        // csv-agent: count the rows in SQL, then answer with the count the result shows.
+        Matcher result = RESULT.matcher(prompt);
+        String last = null;
+        while (result.find()) {
+          last = result.group(1);
+        }
+        if (last == null) {
+          Matcher t = TABLE.matcher(prompt);
+          root.put("action", "sql").put("sql", "SELECT COUNT(*) AS n FROM "
+              + (t.find() ? t.group(1) : "t")).putNull("answer");
+        } else {
+          try {
+            root.put("action", "answer").putNull("sql")
+                .set("answer", Json.MAPPER.readTree(last).path("rows").path(0).path(0));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        break;
+      }
       default:
         break;
     }
     return root.toString();
+  }
+
+  /**
+   * A scenario-dialogue call as a faithful model would write it from the generate prompt: the
+   * number of messages, the first speaker and the language (es or en) it asks for, roles
+   * alternating, and the scenario's last progression step said in the last messages.
+   */
+  public static String scenarioCall(String prompt) {
+    Matcher turns = CALL_TURNS.matcher(prompt);
+    Matcher first = CALL_FIRST.matcher(prompt);
+    Matcher lang = CALL_LANGUAGE.matcher(prompt);
+    Matcher prog = CALL_PROGRESSION.matcher(prompt);
+    int n = turns.find() ? Integer.parseInt(turns.group(1)) : 2;
+    boolean agent = !first.find() || first.group(1).equals("agent");
+    boolean es = lang.find() && lang.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("es");
+    String[] steps = prog.find() ? prog.group(1).split("\\s*(?:→|->|=>|;)\\s*") : new String[] {""};
+    String outcome = steps[steps.length - 1].replaceAll("\\.$", "");
+    ArrayNode messages = Json.MAPPER.createObjectNode().putArray("messages");
+    for (int i = 0; i < n; i++) {
+      boolean agentSpeaks = (i % 2 == 0) == agent;
+      boolean late = i >= n - (n + 2) / 3;
+      String text;
+      if (es) {
+        text = agentSpeaks
+            ? (late ? "Ya está: acabo de " + outcome + " y le llegará un aviso por correo."
+                : "De acuerdo, lo reviso ahora mismo en el sistema y le digo algo.")
+            : (late ? "Perfecto, entonces queda hecho lo de " + outcome + ". Muchas gracias."
+                : "Hola, llamo porque tengo un problema con mi cuenta y quiero que lo vean.");
+      } else {
+        text = agentSpeaks
+            ? (late ? "All done: I have just made sure to " + outcome + " for you."
+                : "Sure, I can help you with that and I will check it in the system now.")
+            : (late ? "Great, so that is done: " + outcome + ". Thank you so much."
+                : "Hi, I am calling because I have a problem with my account and I need help.");
+      }
+      messages.addObject().put("role", agentSpeaks ? "agent" : "client").put("text", text);
+    }
+    return Json.write(Map.of("messages", messages));
   }
 
   private static String openAiBody(String content, boolean truncated, long in, long out) {

@@ -2,9 +2,11 @@ package io.convoforge.core.family;
 
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -54,18 +56,33 @@ public interface FamilyRun {
   Long expectedCount();
 
   /**
-   * Report sections of the family (merged into report.json) from the accepted records and the
-   * core report built so far.
+   * The statistics the family's report sections and gates need, computed inside the pipeline
+   * (no record is read into one JVM) from the run's accepted records and its rejections (whose
+   * {@code element} keeps the payload): one or more JSON-shaped maps, merged key by key into the
+   * {@code summary} that {@link #report} receives. Most families combine the accepted records
+   * with a {@link Summary}: {@code Summary.globally(accepted, new MySummary())}.
    */
-  Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> coreReport);
+  PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx);
 
-  /** The family's gates, given the accepted records, the report and the recipe's gates section. */
-  List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> config);
+  /** The family's report sections, from its {@code summary} and the core report. */
+  Map<String, Object> report(Map<String, Object> summary, Map<String, Object> coreReport);
+
+  /** The family's gates, from the report and the recipe's gates section. */
+  List<Gate> gates(Map<String, Object> report, Map<String, Object> config);
 
   /**
    * Extra outputs of the family beside the accepted and rejected records (a per-stage artifact,
    * batch folders), given every stage's result by recipe stage name; written into {@code dir}.
    */
   default void sinks(Map<String, StageResult<?>> stages, String dir) {}
+
+  /**
+   * Called once the run's output is committed (moved into place at {@code out}, its {@code
+   * report} written), so paths the family records elsewhere are final: registering batches in
+   * a database, publishing them to a shared folder. Not called when the run fails before its
+   * commit. A failure here fails the run (exit 1) with the output left in place; it should be
+   * all-or-nothing on its own side (one transaction per unit) and safe to repeat.
+   */
+  default void committed(Path out, Map<String, Object> report) {}
 }

@@ -1,5 +1,6 @@
 package io.convoforge.core.family;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.recipe.RecipeKind;
@@ -30,6 +31,14 @@ public interface RecipeFamily extends RecipeKind {
    * whether the recipe is worth running in full (empty: the recipe as it is).
    */
   default List<String> trialOverrides() {
+    return List.of();
+  }
+
+  /**
+   * Lines the family adds to the summary a run prints and {@code stats DIR} shows, from the
+   * dataset's report.json (its own sections), e.g. verified counts; empty by default.
+   */
+  default List<String> reportLines(JsonNode report) {
     return List.of();
   }
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code generateContent} through Google's Gen AI SDK ({@code com.google.genai:google-genai}):
  * the Gemini API with an API key, or Vertex AI ({@code vertexAI(true)}, project, location,
  * Application Default Credentials). Structured output via {@code responseMimeType:
- * application/json} and {@code responseJsonSchema}; embeddings via {@code embedContent}. The
+ * application/json} and {@code responseJsonSchema}; function calling for agents ({@link
+ * GenAiToolChat}); embeddings via {@code embedContent}. The
  * SDK's retries are off (one attempt): {@link CallLoop} retries.
  */
 final class GenAiClient implements LlmClient {
@@ -95,6 +96,16 @@ final class GenAiClient implements LlmClient {
     long in = resp.usageMetadata().flatMap(u -> u.promptTokenCount()).orElse(0);
     long out = resp.usageMetadata().flatMap(u -> u.candidatesTokenCount()).orElse(0);
     return new LlmReply(text == null ? "" : text, finish, in, out);
+  }
+
+  /** A tool-calling turn ({@link GenAiToolChat}). */
+  @Override
+  public Chat.Reply chat(Chat.Request r) throws LlmException {
+    try {
+      return GenAiToolChat.chat(client, r);
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
   }
 
   /**

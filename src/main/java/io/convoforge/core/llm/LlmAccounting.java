@@ -1,13 +1,17 @@
 package io.convoforge.core.llm;
 
+import java.io.Closeable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
@@ -81,6 +85,38 @@ public final class LlmAccounting {
     llm.put("stages", stages);
     llm.put("total", total);
     report.put("llm", llm);
+  }
+
+  /**
+   * The same figures for calls made outside a pipeline (the {@code eval} command's agents and
+   * judge): the threads that call run inside {@link #scope()}, and {@link #totals()} reads what
+   * their {@link CallMeter}s counted, in the shape of the report's {@code llm.total}.
+   */
+  public static final class Tally {
+    private final MetricsContainerImpl container = new MetricsContainerImpl("local");
+
+    /** Counts this thread's LLM metrics into the tally until closed. */
+    public Closeable scope() {
+      return MetricsEnvironment.scopedMetricsContainer(container);
+    }
+
+    public Map<String, Object> totals() {
+      Map<String, Object> m = zeros();
+      for (String what : List.of("calls", "retries", "rate_limited", "cache_hits", "repaired",
+          "tokens_in", "tokens_out", "throttled_ms", "cost_micro_usd")) {
+        Long v = container.getCounter(MetricName.named(CallMeter.NAMESPACE, what))
+            .getCumulative();
+        long n = v == null ? 0 : v;
+        if ("throttled_ms".equals(what)) {
+          m.put("throttled_seconds", n / 1000.0);
+        } else if ("cost_micro_usd".equals(what)) {
+          m.put("est_cost_usd", n / 1e6);
+        } else {
+          m.put(what, n);
+        }
+      }
+      return m;
+    }
   }
 
   private static String stage(String step, Map<String, String> stageOf) {

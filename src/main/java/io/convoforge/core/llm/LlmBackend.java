@@ -11,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The LLM backends {@code openai}, {@code gemini} and {@code vertex}: a serializable description
+ * The LLM backends {@code openai}, {@code gemini} and {@code vertex} (and, for {@code eval}'s
+ * agents and judges, {@code anthropic} and {@code anthropic-vertex}): a serializable description
  * holding the merged settings (read once by the launcher). The API key is resolved in {@link
  * #open}, on the worker, from the environment or {@code .env}.
  */
@@ -19,6 +20,10 @@ public final class LlmBackend implements Backend {
   public static final String OPENAI = "openai";
   public static final String GEMINI = "gemini";
   public static final String VERTEX = "vertex";
+  /** Claude through the Anthropic API (agents and judges of {@code eval}). */
+  public static final String ANTHROPIC = "anthropic";
+  /** Claude on Vertex AI through the Anthropic SDK's Vertex backend. */
+  public static final String ANTHROPIC_VERTEX = "anthropic-vertex";
 
   private final LlmSettings settings;
 
@@ -36,7 +41,8 @@ public final class LlmBackend implements Backend {
    * conf/<provider>.yaml}) overridden by {@code recipeLlm}. Also what a remote embedder connects
    * with. {@code where} names the setting that chose the provider, for error messages.
    */
-  static LlmSettings settings(String provider, Map<String, Object> recipeLlm, String where) {
+  public static LlmSettings settings(String provider, Map<String, Object> recipeLlm,
+      String where) {
     Map<String, Object> merged = new LinkedHashMap<>();
     Object profile = recipeLlm.get("profile");
     Path p = Path.of(profile != null ? String.valueOf(profile) : "conf/" + provider + ".yaml");
@@ -47,12 +53,18 @@ public final class LlmBackend implements Backend {
     }
     deepMerge(merged, recipeLlm);
     LlmSettings s = new LlmSettings(provider, merged);
-    if (VERTEX.equals(provider) && (s.string("project") == null || s.string("location") == null)) {
+    if ((VERTEX.equals(provider) || ANTHROPIC_VERTEX.equals(provider))
+        && (s.string("project") == null || s.string("location") == null)) {
       throw new InputException(where, null,
           "Vertex AI needs llm.project and llm.location (--set llm.project=P"
-              + " --set llm.location=us-central1, or conf/vertex.yaml)");
+              + " --set llm.location=us-central1, or conf/" + provider + ".yaml)");
     }
     return s;
+  }
+
+  /** A backend on already merged settings (the {@code eval} command's judge). */
+  public static LlmBackend of(LlmSettings settings) {
+    return new LlmBackend(settings);
   }
 
   public LlmSettings settings() {
@@ -92,14 +104,28 @@ public final class LlmBackend implements Backend {
         }
         return GenAiClient.gemini(key == null ? "none" : key, settings.baseUrl(), timeoutMs);
       }
+      case ANTHROPIC: {
+        String key = Secrets.get("ANTHROPIC_API_KEY");
+        if (key == null && settings.baseUrl() == null) {
+          throw new IllegalStateException("no Anthropic API key: set ANTHROPIC_API_KEY in the"
+              + " environment or in .env");
+        }
+        return ClaudeClient.direct(key, settings.baseUrl(), Duration.ofMillis(timeoutMs));
+      }
+      case ANTHROPIC_VERTEX:
+        return ClaudeClient.vertex(settings.string("project"), settings.string("location"),
+            settings.baseUrl(), Duration.ofMillis(timeoutMs), localToken(settings));
       default:
-        // A local endpoint (tests, a proxy) gets a placeholder token instead of ADC.
-        String token = settings.baseUrl() != null
-            && settings.baseUrl().matches("https?://(127\\.0\\.0\\.1|localhost)[:/].*")
-            ? "local-endpoint" : null;
         return GenAiClient.vertex(settings.string("project"), settings.string("location"),
-            settings.baseUrl(), timeoutMs, token);
+            settings.baseUrl(), timeoutMs, localToken(settings));
     }
+  }
+
+  /** A local endpoint (tests, a proxy) gets a placeholder token instead of ADC. */
+  private static String localToken(LlmSettings settings) {
+    return settings.baseUrl() != null
+        && settings.baseUrl().matches("https?://(127\\.0\\.0\\.1|localhost)[:/].*")
+        ? "local-endpoint" : null;
   }
 
   @Override

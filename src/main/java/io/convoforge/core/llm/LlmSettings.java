@@ -161,6 +161,9 @@ public final class LlmSettings implements Serializable {
     switch (provider) {
       case "openai":
         return "gpt-4.1-mini";
+      case "anthropic":
+      case "anthropic-vertex":
+        return "claude-sonnet-4-5";
       default:
         return "gemini-2.5-flash";
     }

@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Chat completions through the official {@code com.openai:openai-java} SDK with structured
- * output ({@code response_format: json_schema}), and embeddings ({@code /embeddings}). Works
+ * output ({@code response_format: json_schema}), tool-calling chat for agents ({@link
+ * OpenAiToolChat}), and embeddings ({@code /embeddings}). Works
  * against OpenAI or any compatible server ({@code base_url}). The SDK's own retries are off:
  * {@link CallLoop} retries.
  */
@@ -88,6 +89,16 @@ final class OpenAiClient implements LlmClient {
     long in = done.usage().map(u -> u.promptTokens()).orElse(0L);
     long out = done.usage().map(u -> u.completionTokens()).orElse(0L);
     return new LlmReply(text, finish, in, out);
+  }
+
+  /** A tool-calling turn ({@link OpenAiToolChat}). */
+  @Override
+  public Chat.Reply chat(Chat.Request r) throws LlmException {
+    try {
+      return OpenAiToolChat.chat(client, r);
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
   }
 
   /** Embeddings ({@code POST /embeddings}) as floats, ordered by the response's indices. */

@@ -1,7 +1,6 @@
 package io.convoforge.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.model.Record;
 import java.io.Serializable;
 
 /**
@@ -15,4 +14,7 @@ public interface RecordCodec extends Serializable {
 
   /** The record of an output line; throws {@link IllegalArgumentException} when it is none. */
   Record<?> parse(JsonNode line);
+
+  /** The coder of the records {@link #parse} makes (their payload's class). */
+  RecordCoder<?> coder();
 }

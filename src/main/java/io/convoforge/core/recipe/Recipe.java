@@ -73,6 +73,17 @@ public final class Recipe implements Serializable {
     return (int) number(section("output").get("shards"), 1);
   }
 
+  /**
+   * A copy with {@code key} set to {@code value}, as if the recipe had said so (it counts in
+   * {@link #values()}, hence in the run id): how the launcher records what {@code backend: auto}
+   * resolved to.
+   */
+  public Recipe with(String key, Object value) {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    v.put(key, value);
+    return new Recipe(file, v, defaults);
+  }
+
   /** A value, or the family's default. */
   public Object value(String key) {
     Object v = values.get(key);

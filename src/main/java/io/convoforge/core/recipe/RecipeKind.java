@@ -16,7 +16,10 @@ public interface RecipeKind {
    */
   JsonNode recipeSchema();
 
-  /** Recipe keys whose values are file paths (relative to the recipe file when written in it). */
+  /**
+   * Recipe keys whose values are file paths, or lists of file paths (relative to the recipe file
+   * when written in it, to the current directory when given with {@code --set}).
+   */
   Set<String> pathKeys();
 
   /**

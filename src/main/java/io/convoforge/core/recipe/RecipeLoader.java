@@ -26,8 +26,8 @@ import java.util.function.BiFunction;
 
 /**
  * Loads a recipe YAML: finds its family by {@code kind} (default {@value #DEFAULT_KIND}, for
- * recipes written before families), resolves the family's path keys against the recipe's
- * folder, applies {@code --set key=value} overrides (dotted keys reach into sections; values are
+ * recipes written before families), resolves the family's path keys (a path, or a list of
+ * paths) against the recipe's folder, applies {@code --set key=value} overrides (dotted keys reach into sections; values are
  * YAML, so {@code --set stages=[sample,plan]} works; paths given with --set resolve against the
  * current directory), and validates the result against the core recipe schema ({@code
  * schemas/recipe.schema.json}) joined with the family's.
@@ -56,6 +56,11 @@ public final class RecipeLoader {
       Object v = values.get(key);
       if (v instanceof String s) {
         values.put(key, display(base.resolve(s)));
+      } else if (v instanceof List<?> list) {
+        // A key may name several files (paths or globs): each resolves like a single path.
+        List<Object> resolved = new ArrayList<>(list.size());
+        list.forEach(e -> resolved.add(e instanceof String s ? display(base.resolve(s)) : e));
+        values.put(key, resolved);
       }
     }
     for (String o : overrides) {

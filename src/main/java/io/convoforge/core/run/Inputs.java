@@ -27,7 +27,7 @@ import java.util.TreeMap;
 public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunContext context) {
 
   public static Inputs load(Path recipeFile, List<String> overrides, Integer count) {
-    Recipe recipe = RecipeLoader.load(recipeFile, overrides, Families::of);
+    Recipe recipe = resolveBackend(RecipeLoader.load(recipeFile, overrides, Families::of));
     RecipeFamily family = Families.of(recipe.kind(), recipe.file());
     FamilyRun run = family.prepare(recipe, count);
     checkStages(recipe, run);
@@ -37,11 +37,26 @@ public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunConte
   }
 
   /**
+   * {@code backend: auto} becomes the backend it stands for ({@link Backends#choose}), printed
+   * in one line with the reason, before the family prepares its inputs (which may depend on it)
+   * and before the run id is computed (so it names the backend really used).
+   */
+  static Recipe resolveBackend(Recipe recipe) {
+    if (!Backends.AUTO.equals(recipe.backend())) {
+      return recipe;
+    }
+    Backends.Choice c = Backends.choose(Backends.AUTO);
+    System.out.println("backend auto: " + c.name() + " (" + c.reason() + ")");
+    return recipe.with("backend", c.name());
+  }
+
+  /**
    * The run id names the configuration, not the invocation: the recipe's values (paths left
    * out, they depend on the current directory) and the family's inputs' contents. Same inputs,
-   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting.
+   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting. Public
+   * for a family that checks, while it prepares, what earlier runs left under this id.
    */
-  static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
+  public static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
     Map<String, Object> settings = new TreeMap<>(recipe.values());
     settings.keySet().removeAll(family.pathKeys());
     return String.format("%016x", Seeds.hash(Json.write(settings) + "\n" + run.fingerprint()));

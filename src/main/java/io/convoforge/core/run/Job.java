@@ -45,10 +45,25 @@ public final class Job {
   /** What a run produced. */
   public record Result(Path out, Map<String, Object> report, double pipelineSeconds) {}
 
-  /** The run failed after its inputs were accepted (a bug, or the runner gave up). */
+  /**
+   * The run failed after its inputs were accepted (a bug, or the runner gave up); {@code
+   * outputWritten}: the failure came after the output was committed (in the family's {@link
+   * io.convoforge.core.family.FamilyRun#committed} step), so the output directory holds it.
+   */
   public static final class RunFailedException extends RuntimeException {
+    private final boolean outputWritten;
+
     public RunFailedException(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    public RunFailedException(String message, Throwable cause, boolean outputWritten) {
       super(message, cause);
+      this.outputWritten = outputWritten;
+    }
+
+    public boolean outputWritten() {
+      return outputWritten;
     }
   }
 
@@ -66,6 +81,8 @@ public final class Job {
       Pipeline p = Pipeline.create(options);
       ConvoforgePipeline.Outputs outputs = ConvoforgePipeline.build(p, in, shards(options));
       FileSinks.write(outputs, in.run(), out.staging().toString(), in.recipe().shards());
+      Summaries.write(outputs.accepted(), outputs.rejected(), in.run(), in.context(),
+          out.staging().toString(), null);
       Ran ran = execute(p, "the pipeline", in.recipe().stages(), in.run().expectedCount());
       return complete(in, out, header(in, options), List.of(ran.result()),
           outputs.stageOfTransform(), ran.seconds(), Map.of());
@@ -127,20 +144,21 @@ public final class Job {
   }
 
   /**
-   * The end of every run that writes a dataset: reads the staged output back into the report
-   * (header, core sections, the family's sections, {@code extra} sections, gates, timing, LLM
-   * accounting of {@code results}), writes {@code report.json}, refuses a run whose funnel does
-   * not prove that nothing was lost, and moves the output into place.
+   * The end of every run that writes a dataset: assembles the report from what the pipeline
+   * computed (the funnel and the summaries in the staged output; no record is read here):
+   * header, core sections, the family's sections, {@code extra} sections, gates, timing, LLM
+   * accounting of {@code results}; writes {@code report.json}, refuses a run whose funnel does
+   * not prove that nothing was lost, moves the output into place, and then lets the family act
+   * on the committed output ({@link io.convoforge.core.family.FamilyRun#committed}).
    */
   public static Result complete(Inputs in, OutputDir out, Map<String, Object> header,
       List<PipelineResult> results, Map<String, String> stageOfTransform, double seconds,
       Map<String, Object> extra) {
     try {
       Path dir = out.staging();
-      DatasetDir.Records accepted = DatasetDir.records(dir, in.family().codec());
-      Map<String, Object> report = report(in, dir, accepted, header);
+      Map<String, Object> report = report(in, Funnel.read(dir), Summaries.read(dir), header);
       report.putAll(extra);
-      report.put("gates", Gates.evaluate(in, accepted, report).toMap());
+      report.put("gates", Gates.evaluate(in, report).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
       timing.put("finished_at", java.time.Instant.now().truncatedTo(
@@ -150,8 +168,10 @@ public final class Job {
               * 10) / 10.0);
       report.put("timing", timing);
       LlmAccounting.addTo(report, results, stageOfTransform);
-      for (Path f : DatasetDir.files(dir, Funnel.PREFIX + "*")) {
-        Files.delete(f);
+      for (String prefix : List.of(Funnel.PREFIX, Summaries.PREFIX)) {
+        for (Path f : DatasetDir.files(dir, prefix + "*")) {
+          Files.delete(f);
+        }
       }
       Files.writeString(dir.resolve("report.json"),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
@@ -161,6 +181,12 @@ public final class Job {
         throw new RunFailedException("elements were lost: " + invariant, null);
       }
       out.commit();
+      try {
+        in.run().committed(out.target(), report);
+      } catch (RuntimeException e) {
+        throw new RunFailedException("the dataset was written to " + out.target() + ", then "
+            + (e.getMessage() == null ? rootMessage(e) : e.getMessage()), e, true);
+      }
       return new Result(out.target(), report, seconds);
     } catch (IOException e) {
       out.abandon();
@@ -172,15 +198,36 @@ public final class Job {
   }
 
   /**
-   * The report of the dataset in {@code dir}: {@code header}, the core sections ({@link
-   * RunReport}) and the family's, from the files (gates are evaluated on it).
+   * A report: {@code header}, the core sections ({@link RunReport}) from the funnel counts and
+   * the summary parts, and the family's sections (gates are evaluated on it).
    */
-  public static Map<String, Object> report(Inputs in, Path dir, DatasetDir.Records accepted,
-      Map<String, Object> header) {
-    Map<String, Object> report =
-        RunReport.build(dir, header, accepted, in.run().judging(in.context()));
-    report.putAll(in.run().report(accepted, report));
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> report(Inputs in, Map<String, Long> funnel,
+      Map<String, Object> parts, Map<String, Object> header) {
+    Map<String, Object> report = RunReport.build(header, funnel, parts);
+    report.putAll(in.run().report((Map<String, Object>) parts.getOrDefault(Summaries.FAMILY,
+        Map.of()), report));
     return report;
+  }
+
+  /**
+   * The report of an existing dataset (its accepted and rejected files), computed by a
+   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}.
+   */
+  public static Map<String, Object> report(Inputs in, Path dir, List<String> beamArgs,
+      Map<String, Object> header) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempDirectory("convoforge-summary");
+      execute(Summaries.over(dir, in, options(beamArgs), tmp), "summarizing " + dir);
+      return report(in, Map.of(), Summaries.read(tmp), header);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (tmp != null) {
+        OutputDir.delete(tmp);
+      }
+    }
   }
 
   /**

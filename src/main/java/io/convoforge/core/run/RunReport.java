@@ -1,109 +1,45 @@
 package io.convoforge.core.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.convoforge.core.model.Json;
-import io.convoforge.core.model.Judgement;
-import io.convoforge.core.model.Message;
-import io.convoforge.core.model.Record;
-import io.convoforge.core.model.Rejected;
-import io.convoforge.core.stages.Judging;
-import io.convoforge.core.util.Seeds;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The run report's core sections, computed from the files a run wrote (so it holds on every
- * runner): the {@link Funnel} stage by stage and the proof that nothing was lost; sampled,
- * accepted and rejected counts overall, by reason, by stage and by slice; turn statistics (in
- * the family's turns); the judge's pass rate and each criterion's pass rate over every judged
- * dialogue; the text's distinct-bigram ratio (on a deterministic sample of at most 5,000
- * records). Families add their sections ({@code FamilyRun#report}).
+ * The run report's core sections, assembled from what the pipeline computed (the {@link Funnel}
+ * counts and the {@link Summaries} parts), so it holds on every runner and reads no record: the
+ * funnel stage by stage and the proof that nothing was lost; sampled, accepted and rejected
+ * counts overall, by reason, by stage and by slice; the length distribution (in the family's
+ * turns); the judge's pass rate and each criterion's over every judged dialogue; the text's
+ * distinct-bigram ratio. Families add their sections ({@code FamilyRun#report}).
  */
 public final class RunReport {
-  private static final int BIGRAM_SAMPLE = 5000;
-
   private RunReport() {}
 
-  /** Counts for one slice value. */
-  static final class Slice {
-    long sampled;
-    long accepted;
-    long rejected;
-
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("sampled", sampled);
-      m.put("accepted", accepted);
-      m.put("rejected", rejected);
-      return m;
-    }
-  }
-
-  /** Criterion pass counts. */
-  static final class Passes {
-    long passed;
-    long judged;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Map<String, Object> build(Path dir, Map<String, Object> header,
-      Iterable<Record<?>> accepted, Judging<?> judging) {
-    Map<String, Long> counts = Funnel.read(dir);
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> build(Map<String, Object> header, Map<String, Long> counts,
+      Map<String, Object> parts) {
     List<Funnel.Entry> funnel = Funnel.entries(counts);
-    Map<String, Map<String, Slice>> slices = new TreeMap<>();
-    Funnel.sourceSlices(counts).forEach((key, values) -> values.forEach((v, n) ->
-        slice(slices, key, v).sampled += n));
-    Map<String, Passes> criteria = new TreeMap<>();
-    long acceptedCount = 0;
-    long turnsTotal = 0;
-    long turnsMin = Long.MAX_VALUE;
-    long turnsMax = 0;
-    double scoreTotal = 0;
-    Judging raw = judging;
-    for (Record<?> r : accepted) {
-      acceptedCount++;
-      r.slice().forEach((k, v) -> slice(slices, k, v).accepted++);
-      int turns = raw.turns(r);
-      turnsTotal += turns;
-      turnsMin = Math.min(turnsMin, turns);
-      turnsMax = Math.max(turnsMax, turns);
-      if (r.judgement() != null) {
-        scoreTotal += r.judgement().score();
-        count(criteria, r.judgement());
-      }
-    }
-    Map<String, Long> byReason = new TreeMap<>();
-    Map<String, Long> byStage = new TreeMap<>();
-    long rejected = 0;
-    long judgeFailed = 0;
-    for (Rejected r : DatasetDir.rejected(dir)) {
-      rejected++;
-      byReason.merge(r.reason(), 1L, Long::sum);
-      byStage.merge(r.stage(), 1L, Long::sum);
-      if (r.reason().startsWith("judge_")) {
-        judgeFailed++;
-      }
-      r.slice().forEach((k, v) -> slice(slices, k, v).rejected++);
-      JsonNode j = r.element() == null ? null : r.element().get("judgement");
-      if (j != null && j.isObject()) {
-        count(criteria, io.convoforge.core.model.Json.MAPPER.convertValue(j, Judgement.class));
-      }
-    }
+    Map<String, Object> acc = (Map<String, Object>) parts.getOrDefault(Summaries.ACCEPTED,
+        Map.of());
+    Map<String, Object> rej = (Map<String, Object>) parts.getOrDefault(Summaries.REJECTED,
+        Map.of());
+    long accepted = number(acc.get("accepted"));
+    long rejected = number(rej.get("rejected"));
+    Map<String, Long> byReason = (Map<String, Long>) rej.getOrDefault("by_reason", Map.of());
+    Map<String, Long> byStage = (Map<String, Long>) rej.getOrDefault("by_stage", Map.of());
     long sampled = funnel.isEmpty() ? 0 : funnel.get(0).out();
     Map<String, Object> report = new LinkedHashMap<>(header);
     report.put("sampled", sampled);
-    report.put("accepted", acceptedCount);
+    report.put("accepted", accepted);
+    if (acc.get("ids_digest") != null) {
+      report.put("ids_digest", acc.get("ids_digest"));
+    }
     report.put("rejected", byReason);
     report.put("rejected_total", rejected);
     report.put("rejected_by_stage", byStage);
     report.put("funnel", funnel.stream().map(Funnel.Entry::toMap).toList());
-    report.put("invariant", invariant(funnel, acceptedCount, rejected));
+    report.put("invariant", invariant(funnel, accepted, rejected));
     Map<String, Long> removed = new TreeMap<>();
     byReason.forEach((k, v) -> {
       if (k.startsWith("near_duplicate:")) {
@@ -114,33 +50,26 @@ public final class RunReport {
         || String.valueOf(header.get("stages")).contains("dedup")) {
       report.put("dedup", Map.of("removed_by_method", removed));
     }
-    Map<String, Object> sliceMaps = new TreeMap<>();
-    slices.forEach((k, m) -> {
-      Map<String, Object> values = new TreeMap<>();
-      m.forEach((v, s) -> values.put(v, s.toMap()));
-      sliceMaps.put(k, values);
-    });
-    report.put("slices", sliceMaps);
-    Map<String, Object> turns = new LinkedHashMap<>();
-    turns.put("min", acceptedCount == 0 ? 0 : turnsMin);
-    turns.put("max", turnsMax);
-    turns.put("mean", acceptedCount == 0 ? 0 : round((double) turnsTotal / acceptedCount));
-    report.put("turns", turns);
+    report.put("slices", slices(Funnel.sourceSlices(counts),
+        (Map<String, Map<String, Long>>) acc.getOrDefault("slices", Map.of()),
+        (Map<String, Map<String, Long>>) rej.getOrDefault("slices", Map.of())));
+    report.put("turns", turns((Map<String, Long>) acc.getOrDefault("turns", Map.of()),
+        accepted));
     Map<String, Object> judge = new LinkedHashMap<>();
-    long judged = acceptedCount + judgeFailed;
-    judge.put("pass_rate", judged == 0 ? 0 : round((double) acceptedCount / judged));
-    judge.put("mean_score_accepted", acceptedCount == 0 ? 0 : round(scoreTotal / acceptedCount));
-    Map<String, Object> byCriterion = new TreeMap<>();
-    criteria.forEach((k, p) -> {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("passed", p.passed);
-      c.put("judged", p.judged);
-      c.put("pass_rate", round((double) p.passed / p.judged));
-      byCriterion.put(k, c);
-    });
-    judge.put("criteria", byCriterion);
+    long judged = accepted + number(rej.get("judge_failed"));
+    judge.put("pass_rate", judged == 0 ? 0 : round((double) accepted / judged));
+    judge.put("mean_score_accepted", accepted == 0 ? 0
+        : round(((Number) acc.getOrDefault("score_sum", 0)).doubleValue() / accepted));
+    judge.put("criteria", criteria((Map<String, List<Number>>) acc.getOrDefault("criteria",
+        Map.of()), (Map<String, List<Number>>) rej.getOrDefault("criteria", Map.of())));
     report.put("judge", judge);
-    report.put("text", bigrams(accepted, acceptedCount));
+    report.put("text", acc.getOrDefault("text", Map.of()));
+    if (parts.containsKey(Summaries.NEAR_DUPLICATES)) {
+      report.put("near_duplicate_pairs", number(parts.get(Summaries.NEAR_DUPLICATES)));
+    }
+    if (parts.containsKey(Summaries.INVALID)) {
+      report.put("invalid_lines", number(parts.get(Summaries.INVALID)));
+    }
     return report;
   }
 
@@ -167,55 +96,81 @@ public final class RunReport {
     return m;
   }
 
-  private static void count(Map<String, Passes> criteria, Judgement j) {
-    if (j.criteria() == null) {
-      return;
-    }
-    j.criteria().forEach((k, c) -> {
-      Passes p = criteria.computeIfAbsent(k, x -> new Passes());
-      p.judged++;
-      if (c.passed()) {
-        p.passed++;
-      }
+  private static Map<String, Object> slices(Map<String, Map<String, Long>> sampled,
+      Map<String, Map<String, Long>> accepted, Map<String, Map<String, Long>> rejected) {
+    Map<String, Map<String, Map<String, Object>>> out = new TreeMap<>();
+    add(out, sampled, "sampled");
+    add(out, accepted, "accepted");
+    add(out, rejected, "rejected");
+    Map<String, Object> m = new TreeMap<>();
+    out.forEach((k, values) -> {
+      Map<String, Object> vs = new TreeMap<>();
+      values.forEach((v, counts) -> {
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (String what : List.of("sampled", "accepted", "rejected")) {
+          c.put(what, counts.getOrDefault(what, 0L));
+        }
+        vs.put(v, c);
+      });
+      m.put(k, vs);
     });
-  }
-
-  /** Distinct word bigrams / all bigrams over the dialogue's text (tool messages left out). */
-  static Map<String, Object> bigrams(Iterable<Record<?>> records, long total) {
-    long every = Math.max(1, (total + BIGRAM_SAMPLE - 1) / BIGRAM_SAMPLE);
-    Set<String> distinct = new HashSet<>();
-    long all = 0;
-    long used = 0;
-    for (Record<?> r : records) {
-      if (Math.floorMod(Seeds.hash(r.id()), every) != 0) {
-        continue;
-      }
-      used++;
-      for (Message m : r.messages()) {
-        if (Message.TOOL.equals(m.role()) || Message.SYSTEM.equals(m.role())
-            || m.text() == null) {
-          continue;
-        }
-        String[] w = m.text().toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}']+");
-        for (int i = 0; i + 1 < w.length; i++) {
-          if (w[i].isEmpty() || w[i + 1].isEmpty()) {
-            continue;
-          }
-          all++;
-          distinct.add(w[i] + ' ' + w[i + 1]);
-        }
-      }
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("distinct_bigram_ratio", all == 0 ? 0 : round((double) distinct.size() / all));
-    m.put("distinct_bigrams", distinct.size());
-    m.put("bigrams", all);
-    m.put("conversations_measured", used);
     return m;
   }
 
-  private static Slice slice(Map<String, Map<String, Slice>> m, String key, String value) {
-    return m.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(value, v -> new Slice());
+  private static void add(Map<String, Map<String, Map<String, Object>>> out,
+      Map<String, Map<String, Long>> counts, String what) {
+    counts.forEach((k, values) -> values.forEach((v, n) -> out
+        .computeIfAbsent(k, x -> new TreeMap<>()).computeIfAbsent(v, x -> new TreeMap<>())
+        .put(what, number(n))));
+  }
+
+  private static Map<String, Object> turns(Map<String, Long> histogram, long accepted) {
+    long min = 0;
+    long max = 0;
+    double sum = 0;
+    boolean first = true;
+    Map<String, Object> distribution = new TreeMap<>((a, b) -> Integer.compare(
+        Integer.parseInt(a), Integer.parseInt(b)));
+    for (Map.Entry<String, Long> e : new TreeMap<>(histogram).entrySet()) {
+      long t = Long.parseLong(String.valueOf(e.getKey()));
+      long n = number(e.getValue());
+      min = first ? t : Math.min(min, t);
+      max = Math.max(max, t);
+      first = false;
+      sum += (double) t * n;
+      distribution.put(String.valueOf(t), n);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("min", min);
+    m.put("max", max);
+    m.put("mean", accepted == 0 ? 0 : round(sum / accepted));
+    m.put("distribution", distribution);
+    return m;
+  }
+
+  private static Map<String, Object> criteria(Map<String, List<Number>> accepted,
+      Map<String, List<Number>> rejected) {
+    Map<String, long[]> all = new TreeMap<>();
+    for (Map<String, List<Number>> m : List.of(accepted, rejected)) {
+      m.forEach((k, c) -> {
+        long[] p = all.computeIfAbsent(k, x -> new long[2]);
+        p[0] += c.get(0).longValue();
+        p[1] += c.get(1).longValue();
+      });
+    }
+    Map<String, Object> out = new TreeMap<>();
+    all.forEach((k, p) -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("passed", p[0]);
+      c.put("judged", p[1]);
+      c.put("pass_rate", round((double) p[0] / p[1]));
+      out.put(k, c);
+    });
+    return out;
+  }
+
+  static long number(Object v) {
+    return v instanceof Number n ? n.longValue() : 0;
   }
 
   static double round(double v) {

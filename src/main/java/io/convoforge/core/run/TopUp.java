@@ -115,6 +115,9 @@ public final class TopUp {
       }
       int surplus = Math.max(0, accepted - target);
       assemble(rounds, round, surplus, out.staging(), base.family().codec());
+      // The rounds' own summaries do not know the surplus cut: summarize the assembled files.
+      results.add(Job.execute(Summaries.over(out.staging(), base, options, out.staging()),
+          "summarizing the rounds").result());
       Map<String, Object> topUp = new LinkedHashMap<>();
       topUp.put("target", target);
       topUp.put("accepted", Math.min(accepted, target));

@@ -8,6 +8,7 @@ import io.convoforge.core.model.Judgement;
 import io.convoforge.core.model.Message;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RecordCodec;
+import io.convoforge.core.model.RecordCoder;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,11 @@ final class GroundedQaCodec implements RecordCodec {
   record Dialogue(String id, String recipe, String kind, Source source, Persona persona,
       Style style, Map<String, String> slice, List<Message> messages, Judgement judgement,
       float[] embedding, Map<String, Object> lineage) {}
+
+  @Override
+  public RecordCoder<GroundedQa> coder() {
+    return GroundedQaContext.CODER;
+  }
 
   @Override
   @SuppressWarnings("unchecked")

@@ -5,8 +5,10 @@ import io.convoforge.core.family.Gate;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.family.StageFactory;
+import io.convoforge.core.family.Summary;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.core.stages.StageResult;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
 
 /** A grounded Q&A recipe's checked inputs and its parts of the run. */
 final class GroundedQaRun implements FamilyRun {
@@ -115,16 +118,19 @@ final class GroundedQaRun implements FamilyRun {
   }
 
   @Override
-  public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
-    return GroundedQaChecks.report(core, facts, asOf, chunks.size());
+  public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx) {
+    return Summary.globally(accepted, new GroundedQaChecks(chunks, asOf));
   }
 
   @Override
-  public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> config) {
-    Map<String, Chunk> byId = new LinkedHashMap<>();
-    chunks.forEach(c -> byId.put(c.id(), c));
-    return GroundedQaChecks.gates(accepted, report, config, byId, asOf);
+  public Map<String, Object> report(Map<String, Object> summary, Map<String, Object> core) {
+    return GroundedQaChecks.report(summary, core, facts, asOf, chunks.size());
+  }
+
+  @Override
+  public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
+    return GroundedQaChecks.gates(report, config, asOf);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RecordCodec;
+import io.convoforge.core.model.RecordCoder;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.ToolUse;
 import io.convoforge.family.tooluse.model.Turns;
@@ -53,6 +54,11 @@ public final class ToolUseCodec implements RecordCodec {
     return new Record<>(c.id(), c.recipe(), KIND, slice, Turns.toMessages(c.turns()),
         new ToolUse(c.persona(), c.plan(), c.initialEntities(), c.metadata()), c.judgement(),
         embedding, c.lineage());
+  }
+
+  @Override
+  public RecordCoder<ToolUse> coder() {
+    return RecordCoder.of(ToolUse.class);
   }
 
   @Override

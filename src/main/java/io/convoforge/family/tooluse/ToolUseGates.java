@@ -1,78 +1,36 @@
 package io.convoforge.family.tooluse;
 
 import io.convoforge.core.family.Gate;
-import io.convoforge.core.model.Record;
 import io.convoforge.core.run.Gates;
 import io.convoforge.family.tooluse.model.Conversation;
-import io.convoforge.family.tooluse.model.ToolUse;
-import io.convoforge.family.tooluse.model.Turn;
 import io.convoforge.family.tooluse.recipe.Stratum;
-import io.convoforge.family.tooluse.sandbox.Replayer;
-import io.convoforge.family.tooluse.schema.TablesSchema;
-import io.convoforge.family.tooluse.schema.ToolSpec;
-import io.convoforge.family.tooluse.schema.Tools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The tool-use family's gates (recipe {@code gates:}, defaults in brackets): the success share
- * within {@code success_ratio_tolerance} [0.02] of the plan; each task's share within {@code
+ * The tool-use family's gates (recipe {@code gates:}, defaults in brackets), from its report
+ * section {@code tool_use} ({@link ToolUseSummary}): the success share within {@code
+ * success_ratio_tolerance} [0.02] of the plan; each task's share within {@code
  * task_share_tolerance} [0.05] of the plan (the weights, or the chain counts); at most {@code
- * max_execution_failures} [0] execution failures on a sandbox replay of every conversation (in
- * parallel, a batch at a time); at most {@code max_empty_response_share} [0.0] empty expected
- * responses.
+ * max_execution_failures} [0] execution failures on a sandbox replay of every conversation; at
+ * most {@code max_empty_response_share} [0.0] empty expected responses.
  */
 final class ToolUseGates {
-  /** Conversations replayed at once (in parallel) by the execution gate. */
-  static final int REPLAY_BATCH = 2000;
-
   private ToolUseGates() {}
 
-  static List<Gate> evaluate(Iterable<Record<?>> accepted, List<Stratum> strata,
-      TablesSchema schema, Map<String, Object> cfg) {
-    Map<String, ToolSpec> tools = Tools.derive(schema);
-    ThreadLocal<Replayer> replayers = ThreadLocal.withInitial(() -> new Replayer(schema, tools));
-    long n = 0;
-    long success = 0;
-    Map<String, Long> perTask = new TreeMap<>();
-    long turns = 0;
-    long empty = 0;
-    long failures = 0;
-    long failedConvs = 0;
-    List<Conversation> batch = new ArrayList<>(REPLAY_BATCH);
-    for (Record<?> r : accepted) {
-      @SuppressWarnings("unchecked")
-      Conversation c = ToolUseCodec.view((Record<ToolUse>) r);
-      n++;
-      success += c.isFailure() ? 0 : 1;
-      perTask.merge(c.taskId(), 1L, Long::sum);
-      for (Turn t : c.turns()) {
-        turns++;
-        if (t.responseText() == null || t.responseText().isBlank()) {
-          empty++;
-        }
-      }
-      batch.add(c);
-      if (batch.size() == REPLAY_BATCH) {
-        long[] f = replay(batch, replayers);
-        failures += f[0];
-        failedConvs += f[1];
-        batch.clear();
-      }
-    }
-    long[] f = replay(batch, replayers);
-    failures += f[0];
-    failedConvs += f[1];
-
+  @SuppressWarnings("unchecked")
+  static List<Gate> evaluate(Map<String, Object> stats, List<Stratum> strata,
+      Map<String, Object> cfg) {
+    long n = number(stats.get("conversations"));
     List<Gate> gates = new ArrayList<>();
     double tol = Gates.number(cfg.get("success_ratio_tolerance"), 0.02);
     long planned = strata.stream().mapToLong(Stratum::count).sum();
     double plannedSuccess = planned == 0 ? 0 : strata.stream()
         .filter(s -> Conversation.SUCCESS.equals(s.outcome())).mapToLong(Stratum::count).sum()
         / (double) planned;
-    double share = n == 0 ? 0 : success / (double) n;
+    double share = n == 0 ? 0 : number(stats.get("success")) / (double) n;
     gates.add(new Gate("success_ratio", Gates.pct(plannedSuccess) + " ± " + Gates.pts(tol),
         Gates.pct(share), Math.abs(share - plannedSuccess) <= tol + 1e-9));
 
@@ -81,13 +39,13 @@ final class ToolUseGates {
     for (Stratum s : strata) {
       plannedTask.merge(s.taskId(), s.count() / (double) Math.max(planned, 1), Double::sum);
     }
+    Map<String, Object> perTask = (Map<String, Object>) stats.getOrDefault("tasks", Map.of());
     Map<String, Double> all = new TreeMap<>(plannedTask);
-    long total = n;
-    perTask.forEach((k, v) -> all.putIfAbsent(k, 0.0));
+    perTask.keySet().forEach(k -> all.putIfAbsent(k, 0.0));
     String worst = "-";
     double worstDiff = 0;
     for (String task : all.keySet()) {
-      double actual = total == 0 ? 0 : perTask.getOrDefault(task, 0L) / (double) total;
+      double actual = n == 0 ? 0 : number(perTask.get(task)) / (double) n;
       double d = Math.abs(plannedTask.getOrDefault(task, 0.0) - actual);
       if (d > worstDiff) {
         worstDiff = d;
@@ -98,10 +56,14 @@ final class ToolUseGates {
         "worst " + worst + " off by " + Gates.pts(worstDiff), worstDiff <= taskTol + 1e-9));
 
     long maxFailures = cfg.get("max_execution_failures") instanceof Number m ? m.longValue() : 0;
-    gates.add(new Gate("execution", "<= " + maxFailures + " failures",
-        failures + " failures in " + failedConvs + " conversations", failures <= maxFailures));
+    long failures = number(stats.get("execution_failures"));
+    gates.add(new Gate("execution", "<= " + maxFailures + " failures", failures
+        + " failures in " + number(stats.get("failed_conversations")) + " conversations",
+        failures <= maxFailures));
 
     double maxEmpty = Gates.number(cfg.get("max_empty_response_share"), 0.0);
+    long turns = number(stats.get("turns"));
+    long empty = number(stats.get("empty_responses"));
     double emptyShare = turns == 0 ? 0 : empty / (double) turns;
     gates.add(new Gate("empty_responses", "<= " + Gates.pct(maxEmpty),
         Gates.pct(emptyShare) + " (" + empty + " of " + turns + " turns)",
@@ -109,16 +71,7 @@ final class ToolUseGates {
     return gates;
   }
 
-  /** Replays a batch (a fresh database each, all cores): failures and failing conversations. */
-  private static long[] replay(List<Conversation> batch, ThreadLocal<Replayer> replayers) {
-    int[] per = batch.parallelStream().mapToInt(c -> replayers.get().replay(c, false).failures())
-        .toArray();
-    long failures = 0;
-    long failed = 0;
-    for (int f : per) {
-      failures += f;
-      failed += f > 0 ? 1 : 0;
-    }
-    return new long[] {failures, failed};
+  private static long number(Object v) {
+    return v instanceof Number x ? x.longValue() : 0;
   }
 }

@@ -5,9 +5,11 @@ import io.convoforge.core.family.Gate;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.family.StageFactory;
+import io.convoforge.core.family.Summary;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.stages.Judging;
@@ -149,13 +151,28 @@ public final class ToolUseRun implements FamilyRun {
   }
 
   @Override
-  public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
-    return Map.of("repair", RepairReport.build(accepted, core));
+  public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
+      PCollection<Rejected> rejected, RunContext ctx) {
+    return Summary.globally(accepted, new ToolUseSummary(schema));
   }
 
   @Override
-  public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
-      Map<String, Object> config) {
-    return ToolUseGates.evaluate(accepted, strata, schema, config);
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> report(Map<String, Object> summary, Map<String, Object> core) {
+    Map<String, Object> stats = new LinkedHashMap<>(summary);
+    Map<String, Object> repair = (Map<String, Object>) stats.remove("repair");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("repair", RepairReport.build(repair == null ? Map.of() : repair, core));
+    out.put("tool_use", stats);
+    return out;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
+    List<Gate> gates = new java.util.ArrayList<>(ToolUseGates.evaluate(
+        (Map<String, Object>) report.getOrDefault("tool_use", Map.of()), strata, config));
+    gates.addAll(DifficultyBandGate.evaluate(report, config));
+    return gates;
   }
 }

@@ -1,14 +1,19 @@
 package io.convoforge.core.family;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoforge.cli.Main;
 import io.convoforge.core.run.ConvoforgePipeline;
 import io.convoforge.core.run.Funnel;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
 import io.convoforge.testing.FakeLlm;
 import io.convoforge.testing.echo.EchoFamily;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A family registered only through {@code META-INF/services} (the echo family of the tests)
  * runs end to end, and its funnel proves, stage by stage, that nothing is lost, with a fan-out
- * stage and with a model that fails.
+ * stage and with a model that fails; it is told when its output is committed, and a failure then
+ * fails the run with the output kept.
  */
 @ExtendWith(TestPipelineExtension.class)
 class FamilyPluginTest {
@@ -52,8 +58,26 @@ class FamilyPluginTest {
     assertEquals(14L, split.get("out"));
     assertEquals(2L, split.get("rejected_total"));
     assertEquals(10L, split.get("created"), "4 lines made 3 each: 2 more than they were");
-    assertEquals(Map.of("answered", 14L), rep.get("echo"), "the family's report section");
+    assertEquals(Map.of("answered", 14L, "rejected_seen", 2L), rep.get("echo"),
+        "the family's report section, from its summary's two pieces: accepted and rejected");
     assertEquals(Boolean.TRUE, ((Map<?, ?>) rep.get("gates")).get("passed"));
+    assertTrue(EchoFamily.COMMITTED.contains(r.out() + " with report"),
+        "told once the output is in place: " + EchoFamily.COMMITTED);
+  }
+
+  @Test
+  void aFailureAfterTheCommitFailsTheRunAndKeepsTheOutput() {
+    Path out = tmp.resolve("kept");
+    Job.RunFailedException e = assertThrows(Job.RunFailedException.class, () -> Job.run(
+        new Job.Request(RECIPE, List.of("lines=[hello, '" + EchoFamily.FAIL_AFTER_COMMIT
+            + "']"), null, out, false, List.of())));
+    assertTrue(e.outputWritten());
+    assertTrue(e.getMessage().startsWith("the dataset was written to " + out.toAbsolutePath()),
+        e.getMessage());
+    assertTrue(Files.isRegularFile(out.resolve("report.json")), "the output stays in place");
+    StringWriter err = new StringWriter();
+    assertEquals(1, Main.handle(e, new PrintWriter(err)));
+    assertTrue(err.toString().contains("The dataset itself is complete"), err.toString());
   }
 
   @Test

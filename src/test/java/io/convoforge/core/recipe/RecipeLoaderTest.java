@@ -31,6 +31,16 @@ class RecipeLoaderTest {
   }
 
   @Test
+  void aListOfPathsResolvesEachAgainstTheRecipeAndOverridesAgainstTheCurrentDirectory() {
+    Path f = TestSupport.write(dir.resolve("recipes"), "r.yaml",
+        "name: r\nkind: test-echo\nlines: [hi]\nfiles: [a.csv, ../data/*.csv]\n");
+    Recipe r = load(f);
+    assertEquals(List.of(RecipeLoader.display(dir.resolve("recipes/a.csv")),
+        RecipeLoader.display(dir.resolve("data/*.csv"))), r.value("files"));
+    assertEquals(List.of("x/b.csv"), load(f, "files=[x/b.csv]").value("files"));
+  }
+
+  @Test
   void remoteEmbeddingSettingsAreRecipeKeys() {
     Recipe r = load(TestSupport.CRM, "embed.provider=gemini",
         "embed.model=gemini-embedding-001", "embed.dimensions=256",

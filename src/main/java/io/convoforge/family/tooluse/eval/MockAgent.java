@@ -22,7 +22,7 @@ public final class MockAgent implements Agent {
       for (ToolCall call : t.expectedToolCalls()) {
         tools.apply(ToolCall.of(call.name(), call.arguments()));
       }
-      return t.responseText();
+      return Reply.of(t.responseText());
     };
   }
 }

@@ -111,7 +111,7 @@ public final class SamplingPlan {
   }
 
   /** Integer counts summing to n, proportional to weights; ties go to the earlier cell. */
-  static int[] largestRemainder(double[] weights, int n) {
+  public static int[] largestRemainder(double[] weights, int n) {
     double total = 0;
     for (double w : weights) {
       total += w;

@@ -12,6 +12,7 @@ import io.convoforge.core.run.FileSinks;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
 import io.convoforge.core.run.OutputDir;
+import io.convoforge.core.run.Summaries;
 import io.convoforge.core.stages.RecordFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
@@ -77,6 +78,8 @@ public final class RepairJob {
       ConvoforgePipeline.Outputs outputs = ConvoforgePipeline.applyStages(read, READ, stages,
           Map.of());
       FileSinks.write(outputs, run, out.staging().toString(), inputs.recipe().shards());
+      Summaries.write(outputs.accepted(), outputs.rejected(), run, inputs.context(),
+          out.staging().toString(), null);
       Job.Ran ran = Job.execute(p, "the pipeline");
       Map<String, Object> header = Job.header(inputs, options);
       header.put("stages", List.of(READ, PARSE, RepairSeedMetadata.STAGE, EnrichResponses.STAGE));
