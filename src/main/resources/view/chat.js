@@ -55,7 +55,8 @@ function renderMessage(m, i) {
     box.appendChild(el("div", { "class": "result" },
         el("span", { "class": "call-name" }, "← " + r.name),
         el("span", { "class": r.ok ? "badge ok" : "badge err" }, r.ok ? "ok" : "error"),
-        el("pre", null, pretty(r.ok ? r.output : r.error))));
+        (r.ok ? r.output : r.error) === undefined || (r.ok ? r.output : r.error) === null ? null
+            : el("pre", null, pretty(r.ok ? r.output : r.error))));
   });
   return box;
 }

@@ -28,7 +28,8 @@ import java.util.Set;
  * first unless the record carries its own. Calls without an id get {@code call_} and a hash of
  * (record id, message, call), so exports are deterministic. Results answer the pending calls in
  * order (an envelope tool message carries the results of the calls before it); a tool message
- * with text and no results answers the next pending call with its text.
+ * with text and at most one result answers the next pending call with its text (what the model
+ * read; such a result may carry only the status).
  */
 public record Chat(String id, List<Msg> messages, List<Map<String, Object>> tools,
     Record<?> record) {
@@ -146,14 +147,16 @@ public record Chat(String id, List<Msg> messages, List<Map<String, Object>> tool
       throws Invalid {
     List<String> contents = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    if (m.toolResults() != null && !m.toolResults().isEmpty()) {
-      for (ToolResult t : m.toolResults()) {
+    List<ToolResult> results = m.toolResults() == null ? List.of() : m.toolResults();
+    if (!blank(m.text()) && results.size() <= 1) {
+      // The text is what the model read (a result beside it may only give the status).
+      contents.add(m.text());
+      names.add(results.isEmpty() ? null : results.get(0).name());
+    } else {
+      for (ToolResult t : results) {
         contents.add(content(t));
         names.add(t.name());
       }
-    } else if (!blank(m.text())) {
-      contents.add(m.text());
-      names.add(null);
     }
     if (contents.isEmpty()) {
       throw new Invalid("empty_message", "tool message " + i + " carries no result");

@@ -115,7 +115,7 @@ public final class Exporter {
   /** What the one pass over the records gave: groups, slice keys, invalid ones, the tools. */
   private record Converted(Splits.Grouping grouping, TreeSet<String> sliceKeys,
       List<String> ids, Map<String, Long> invalid, List<String> firstInvalid,
-      boolean anyTools) {}
+      boolean anyTools, long textDropped, long assistantFirst, long userLast) {}
 
   private static final String CONVERTED = ".examples.tmp";
 
@@ -134,6 +134,9 @@ public final class Exporter {
     List<String> firstInvalid = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     boolean anyTools = false;
+    long textDropped = 0;
+    long assistantFirst = 0;
+    long userLast = 0;
     try (BufferedWriter staged = Files.newBufferedWriter(dir.resolve(CONVERTED));
         BufferedWriter bad = Files.newBufferedWriter(dir.resolve("invalid.jsonl"))) {
       for (Record<?> r : records) {
@@ -161,6 +164,11 @@ public final class Exporter {
           continue;
         }
         anyTools |= !chat.tools().isEmpty();
+        if (f == Format.SHAREGPT) {
+          textDropped += ShareGptFormat.droppedText(chat);
+          assistantFirst += ShareGptFormat.opensWithAssistant(chat) ? 1 : 0;
+          userLast += ShareGptFormat.endsWithUser(chat) ? 1 : 0;
+        }
         ids.add(r.id());
         staged.write((chat.characters(toolsJson.length()) + 3) / 4 + "\t");
         staged.write(Json.write(line));
@@ -174,7 +182,8 @@ public final class Exporter {
     if (invalid.isEmpty()) {
       Files.delete(dir.resolve("invalid.jsonl"));
     }
-    return new Converted(grouping, sliceKeys, ids, invalid, firstInvalid, anyTools);
+    return new Converted(grouping, sliceKeys, ids, invalid, firstInvalid, anyTools,
+        textDropped, assistantFirst, userLast);
   }
 
   /** Routes the staged examples to their splits' files and writes the rest of the folder. */
@@ -291,6 +300,18 @@ public final class Exporter {
     m.put("invalid_total", invalidTotal);
     m.put("first_invalid", c.firstInvalid());
     m.put("files", files);
+    if (c.textDropped() > 0) {
+      warnings.add(c.textDropped() + " assistant message(s) had text beside a tool call; a"
+          + " ShareGPT function_call carries only the call, so that text is left out");
+    }
+    if (c.assistantFirst() > 0) {
+      warnings.add(c.assistantFirst() + " dialogue(s) open with the assistant; ShareGPT starts"
+          + " with a human turn, so an empty one was put first");
+    }
+    if (c.userLast() > 0) {
+      warnings.add(c.userLast() + " dialogue(s) end with a user message no answer follows;"
+          + " ShareGPT ends with gpt, so that message was left out");
+    }
     m.put("warnings", warnings);
     return m;
   }

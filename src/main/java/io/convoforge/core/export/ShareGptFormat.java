@@ -11,8 +11,12 @@ import java.util.Map;
  * {@code from} human, gpt, function_call (value: {@code {"name", "arguments"}} as JSON) and
  * observation (the tool's result); {@code system}; {@code tools} as a JSON string of the
  * functions offered. LLaMA-Factory requires human or observation at even positions and gpt or
- * function_call at odd ones, so a dialogue that starts with the assistant, has two user turns in
- * a row, or has assistant text beside a call is invalid here ({@link Chat.Invalid}, named).
+ * function_call at odd ones, so a dialogue with two user turns in a row is invalid here ({@link
+ * Chat.Invalid}, named); one the assistant opens gets an empty human turn first ({@link
+ * #opensWithAssistant}), and a closing user turn no answer follows is left out ({@link
+ * #endsWithUser}). A function_call turn carries only the
+ * call: assistant text beside a call ("Let me run the query.") is left out, and counted ({@link
+ * #droppedText}).
  * Calls are made one per message ({@link Chat#sequential}). {@link #datasetInfo} is the
  * {@code dataset_info.json} entry of a file.
  */
@@ -37,10 +41,6 @@ public final class ShareGptFormat {
         case "tool" -> turns.add(turn("observation", m.content()));
         default -> {
           if (m.hasCalls()) {
-            if (m.content() != null) {
-              throw new Chat.Invalid("text_beside_call", "an assistant message has text beside"
-                  + " its tool call, which ShareGPT's function_call cannot carry");
-            }
             Chat.Call call = m.calls().get(0);
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("name", call.name());
@@ -51,6 +51,16 @@ public final class ShareGptFormat {
           }
         }
       }
+    }
+    if (!turns.isEmpty() && !"human".equals(turns.get(0).get("from"))) {
+      // A dialogue the assistant opens (a call-centre agent's greeting): ShareGPT starts with
+      // a human turn, so an empty one stands for "the call started" (counted: opensWithAssistant).
+      turns.add(0, turn("human", ""));
+    }
+    if (turns.size() > 1 && "human".equals(turns.get(turns.size() - 1).get("from"))) {
+      // A closing user turn ("thanks, bye") that no answer follows: nothing trains on it, and
+      // ShareGPT ends with gpt, so it is left out (counted: endsWithUser).
+      turns.remove(turns.size() - 1);
     }
     for (int i = 0; i < turns.size(); i++) {
       String from = (String) turns.get(i).get("from");
@@ -77,6 +87,24 @@ public final class ShareGptFormat {
       line.put("tools", Json.write(functions));
     }
     return line;
+  }
+
+  /** Whether the dialogue ends with a user message (ShareGPT leaves it out). */
+  public static boolean endsWithUser(Chat chat) {
+    return !chat.messages().isEmpty()
+        && "user".equals(chat.messages().get(chat.messages().size() - 1).role());
+  }
+
+  /** Whether the dialogue opens with the assistant (ShareGPT then gets an empty human turn). */
+  public static boolean opensWithAssistant(Chat chat) {
+    return chat.messages().stream().filter(m -> !"system".equals(m.role())).findFirst()
+        .map(m -> !"user".equals(m.role())).orElse(false);
+  }
+
+  /** Assistant messages of the example whose text beside a call ShareGPT leaves out. */
+  public static int droppedText(Chat chat) {
+    return (int) chat.messages().stream().filter(m -> m.hasCalls() && m.content() != null)
+        .count();
   }
 
   /** The {@code dataset_info.json} entry of the ShareGPT file {@code fileName}. */

@@ -200,14 +200,19 @@ class ExportTest {
         .map(Chat.Msg::role).toList());
     assertEquals("2026-01-01T10:00:20Z", chat.messages().get(1).timestamp());
     assertEquals(List.of(), OpenAiFormat.validate(Json.tree(OpenAiFormat.line(chat))));
-    Chat.Invalid notShareGpt = assertThrows(Chat.Invalid.class, () -> ShareGptFormat.line(chat));
-    assertEquals("roles_do_not_alternate", notShareGpt.reason());
+    // ShareGPT starts with a human turn: an empty one stands for the call starting.
+    JsonNode share = Json.tree(ShareGptFormat.line(chat));
+    assertEquals("", share.at("/conversations/0/value").asText());
+    assertEquals("human gpt human gpt", String.join(" ", share.findValuesAsText("from")));
+    assertTrue(ShareGptFormat.opensWithAssistant(chat));
     var csv = new io.convoforge.core.model.Record<>("c-1", "r", "csv-agent", Map.of(), List.of(
         io.convoforge.core.model.Message.of("user", "How many orders in May?"),
         new io.convoforge.core.model.Message("assistant", null, null, List.of(
             new io.convoforge.core.model.ToolCall("run_sql", Map.of("query",
                 "SELECT count(*) FROM orders"), null, "call_1")), null),
-        new io.convoforge.core.model.Message("tool", "[[42]]", null, null, null),
+        // As the csv-agent codec reads it: the observation as text, a status-only result.
+        new io.convoforge.core.model.Message("tool", "[[42]]", null, null, List.of(
+            io.convoforge.core.model.ToolResult.success("run_sql", null))),
         io.convoforge.core.model.Message.of("assistant", "42 orders.")), null, null, null,
         Map.of());
     JsonNode line = Json.tree(OpenAiFormat.line(Chat.of(csv,
@@ -218,5 +223,9 @@ class ExportTest {
         .asText());
     assertEquals("call_1", line.at("/messages/2/tool_call_id").asText());
     assertEquals("[[42]]", line.at("/messages/2/content").asText());
+    Chat sql = Chat.of(csv, io.convoforge.core.family.ExportProfile.DEFAULT);
+    JsonNode shared = Json.tree(ShareGptFormat.line(sql));
+    assertEquals("human function_call observation gpt",
+        String.join(" ", shared.findValuesAsText("from")));
   }
 }
