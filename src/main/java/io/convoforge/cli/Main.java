@@ -28,6 +28,9 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       GatesCommand.class,
       StatsCommand.class,
+      ExportCommand.class,
+      ViewCommand.class,
+      PushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -6,6 +6,7 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.Job;
+import io.convoforge.core.run.Progress;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -97,6 +98,10 @@ public final class RunCommand implements Callable<Integer> {
           + " funnel and the pass rate of every judge criterion and rejection reason.")
   boolean trial;
 
+  @Option(names = "--quiet", description = "Print nothing but errors: no live progress, no"
+      + " summary.")
+  boolean quiet;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -148,29 +153,24 @@ public final class RunCommand implements Callable<Integer> {
     }
     Path target = out != null ? out : Path.of("runs", recipeName() + (trial ? "-trial-" : "-")
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Job.Result r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite,
-        beamArgs, accepted, maxCandidates));
-    Map<String, Object> rep = r.report();
-    System.out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s %s%n  %.1f s in the"
-            + " pipeline (%s sampled/s); report: %s%n",
-        r.out(), rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
-        rep.get("rejected"), r.pipelineSeconds(),
-        ((Map<?, ?>) rep.get("timing")).get("sampled_per_second"),
-        r.out().resolve("report.json"));
-    if (rep.get("top_up") instanceof Map<?, ?> t) {
-      System.out.printf("  --accepted %s: %s accepted from %s candidates in %d rounds%s%n",
-          t.get("target"), t.get("accepted"), t.get("candidates_used"),
-          ((List<?>) t.get("rounds")).size(), Boolean.TRUE.equals(t.get("budget_exhausted"))
-              ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
+    Progress.configure(quiet ? null : System.err, RunSummary.stderrIsTerminal());
+    Job.Result r;
+    try {
+      r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite, beamArgs,
+          accepted, maxCandidates));
+    } finally {
+      Progress.configure(null, false);
     }
+    if (quiet) {
+      return 0;
+    }
+    Map<String, Object> rep = r.report();
+    RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
+    RunSummary.print(r, trial || family == null ? List.of()
+        : family.reportLines(Json.tree(rep)), System.out);
     if (trial) {
       System.out.println();
       StatsCommand.print(Json.tree(rep), System.out);
-    } else {
-      RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
-      if (family != null) {
-        family.reportLines(Json.tree(rep)).forEach(line -> System.out.println("  " + line));
-      }
     }
     return 0;
   }

@@ -44,7 +44,8 @@ import picocli.CommandLine.Unmatched;
         + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | batch | sandbox | dedup | grounded-qa | csv | scenario")
+      description = "offline | llm | batch | sandbox | dedup | grounded-qa | csv | scenario |"
+          + " view-export")
   String what;
 
   @Option(names = "--count", description = "Elements (default 10000; bench batch 1000).")
@@ -114,6 +115,9 @@ public final class BenchCommand implements Callable<Integer> {
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "bench view-export: measure this dataset instead of making --count.")
+  Path dir;
   @Option(names = "--per-dataset", defaultValue = "100",
       description = "bench csv: synthetic questions per shipped CSV in the pipeline run (0 skips"
           + " it).")
@@ -164,10 +168,13 @@ public final class BenchCommand implements Callable<Integer> {
     if ("grounded-qa".equals(what)) {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
+    if ("view-export".equals(what)) {
+      return ViewExportBench.run(recipe, count, overrides(), beamArgs, dir);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, batch, sandbox, dedup,"
-              + " grounded-qa, csv, scenario]");
+              + " grounded-qa, csv, scenario, view-export]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

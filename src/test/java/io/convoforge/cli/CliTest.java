@@ -124,4 +124,22 @@ class CliTest {
     assertTrue(o.out().contains("sampled 12"), o.out());
     assertTrue(Files.exists(out.resolve("report.json")));
   }
+
+  @Test
+  void quietPrintsNothingAndTheSummaryNamesTheNextCommands() {
+    Path out = tmp.resolve("quiet");
+    Outcome q = cli("run", TestSupport.CRM.toString(), "--count", "8", "--quiet", "--out",
+        out.toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
+    assertEquals(0, q.code(), q.err());
+    assertEquals("", q.out());
+    assertEquals("", q.err());
+    assertTrue(Files.isRegularFile(out.resolve("report.json")));
+    Outcome o = cli("run", TestSupport.CRM.toString(), "--count", "8", "--out",
+        tmp.resolve("loud").toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
+    assertEquals(0, o.code(), o.err());
+    for (String s : new String[] {"accepted 8", "gates: all", "./convoforge view ",
+        "./convoforge export ", "./convoforge gates "}) {
+      assertTrue(o.out().contains(s), s + " in " + o.out());
+    }
+  }
 }

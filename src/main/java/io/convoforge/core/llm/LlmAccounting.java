@@ -17,11 +17,12 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 /**
  * The {@code llm} section of report.json, read from the finished pipelines' metrics ({@link
  * CallMeter}): per stage and in total, calls, retries, 429s, cache hits, repaired answers,
- * tokens in/out, throttled seconds and the estimated cost in US dollars (prices per 1M tokens
- * from the profile; batch answers at the batch price, so the cost is the run's). In batch mode
- * also the {@code batch} section ({@link BatchMeter}): batches, requests, resubmitted, failed,
- * answered, follow-ups sent online, polls, wait seconds, tokens and cost at the batch price. A
- * metric's stage is the recipe stage whose transform its step belongs to.
+ * tokens in/out, throttled seconds, call latency (mean, min, max in ms) and the estimated cost
+ * in US dollars (prices per 1M tokens from the profile; batch answers at the batch price, so the
+ * cost is the run's). In batch mode also the {@code batch} section ({@link BatchMeter}):
+ * batches, requests, resubmitted, failed, answered, follow-ups sent online, polls, wait seconds,
+ * tokens and cost at the batch price. A metric's stage is the recipe stage whose transform its
+ * step belongs to.
  * Committed values where the runner has them, attempted otherwise; summed over several
  * pipelines (the rounds of {@code run --accepted}).
  */
@@ -91,9 +92,11 @@ public final class LlmAccounting {
         if (v != null && v.getCount() > 0) {
           double[] sumCount = latency.computeIfAbsent(
               stage(d.getKey().stepName(), stageOf) + "\t" + d.getName().getName(),
-              k -> new double[2]);
+              k -> new double[] {0, 0, Double.MAX_VALUE, 0});
           sumCount[0] += v.getSum();
           sumCount[1] += v.getCount();
+          sumCount[2] = Math.min(sumCount[2], v.getMin());
+          sumCount[3] = Math.max(sumCount[3], v.getMax());
         }
       }
     }
@@ -101,6 +104,8 @@ public final class LlmAccounting {
       String[] p = k.split("\t");
       if (stages.containsKey(p[0])) {
         stages.get(p[0]).put(p[1] + "_mean", Math.round(v[0] / v[1] * 10) / 10.0);
+        stages.get(p[0]).put(p[1] + "_min", (long) v[2]);
+        stages.get(p[0]).put(p[1] + "_max", (long) v[3]);
       }
     });
     if (stages.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.convoforge.family.tooluse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convoforge.core.family.ExportProfile;
 import io.convoforge.core.family.FamilyRun;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.input.InputException;
@@ -88,6 +89,13 @@ public final class ToolUseFamily implements RecipeFamily {
   @Override
   public RecordCodec codec() {
     return new ToolUseCodec();
+  }
+
+  @Override
+  public ExportProfile exportProfile(Recipe recipe) {
+    String schema = recipe == null ? null : recipe.string("schema", null);
+    return new ToolUseExport(schema == null ? null
+        : Tools.derive(SchemaLoader.load(Path.of(schema))));
   }
 
   @Override
