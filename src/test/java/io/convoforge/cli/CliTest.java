@@ -128,13 +128,13 @@ class CliTest {
   @Test
   void quietPrintsNothingAndTheSummaryNamesTheNextCommands() {
     Path out = tmp.resolve("quiet");
-    Outcome q = cli("run", TestSupport.CRM.toString(), "--count", "8", "--quiet", "--out",
+    Cli.Outcome q = Cli.run("run", TestSupport.CRM.toString(), "--count", "8", "--quiet", "--out",
         out.toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
     assertEquals(0, q.code(), q.err());
     assertEquals("", q.out());
     assertEquals("", q.err());
     assertTrue(Files.isRegularFile(out.resolve("report.json")));
-    Outcome o = cli("run", TestSupport.CRM.toString(), "--count", "8", "--out",
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--count", "8", "--out",
         tmp.resolve("loud").toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
     assertEquals(0, o.code(), o.err());
     for (String s : new String[] {"accepted 8", "gates: all", "./convoforge view ",

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.convoforge.core.export.Exporter;
 import io.convoforge.core.export.HfCard;
 import io.convoforge.core.model.Json;
+import io.convoforge.testing.Cli;
 import io.convoforge.testing.SmallDatasets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -162,7 +163,7 @@ class PushTest {
   @Test
   void pushesTheFolderInOneCommitThroughTheHubsApi() throws Exception {
     Path dir = hfFolder();
-    CliTest.Outcome o = CliTest.cli("push", dir.toString(), "--repo", "me/crm", "--private",
+    Cli.Outcome o = Cli.run("push", dir.toString(), "--repo", "me/crm", "--private",
         "--endpoint", base());
     assertEquals(0, o.code(), o.err());
     assertEquals(List.of(), problems);
@@ -195,7 +196,7 @@ class PushTest {
   @Test
   void aRefusalIsNamedWithoutTheToken() throws Exception {
     refuseCommit = true;
-    CliTest.Outcome o = CliTest.cli("push", hfFolder().toString(), "--repo", "me/crm",
+    Cli.Outcome o = Cli.run("push", hfFolder().toString(), "--repo", "me/crm",
         "--private", "--endpoint", base());
     assertEquals(1, o.code());
     assertTrue(o.err().contains("could not commit: HTTP 401 (HF_TOKEN was refused"), o.err());
@@ -204,7 +205,7 @@ class PushTest {
 
   @Test
   void badInputIsNamed() {
-    CliTest.Outcome o = CliTest.cli("push", tmp.toString(), "--repo", "nope");
+    Cli.Outcome o = Cli.run("push", tmp.toString(), "--repo", "nope");
     assertEquals(2, o.code());
     assertTrue(o.err().contains("--repo nope"), o.err());
   }

@@ -2,8 +2,8 @@ package io.convoforge.core.stages;
 
 import io.convoforge.core.llm.Backend;
 import io.convoforge.core.llm.BatchScope;
-import io.convoforge.core.model.Rejected;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.util.Seeds;
 import java.io.Closeable;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.convoforge.family.groundedqa;
 import io.convoforge.core.family.ExportProfile;
 import io.convoforge.core.model.Record;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Grounded Q&A dialogues as training examples. System prompt: answer only from the facts given,
