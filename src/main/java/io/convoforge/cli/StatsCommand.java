@@ -3,6 +3,7 @@ package io.convoforge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.run.DatasetDir;
+import io.convoforge.core.run.Job;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code convoforge stats DIR}: a run's funnel (stage by stage: in, created, out, rejected by
- * reason) and pass rates (the judge's and each criterion's), from its report.json, for any
- * family.
+ * reason), pass rates (the judge's and each criterion's) and the family's report sections (those
+ * {@code family_sections} names, printed generically), from its report.json, for any family.
  */
 @Command(
     name = "stats",
@@ -63,10 +64,32 @@ public final class StatsCommand implements Callable<Integer> {
             c.getValue().path("judged").asLong());
       }
     }
+    for (JsonNode name : report.path(Job.FAMILY_SECTIONS)) {
+      out.printf("%n%s%n", name.asText());
+      section("  ", report.path(name.asText()), out);
+    }
     JsonNode gates = report.path("gates");
     if (gates.has("passed")) {
       out.printf("%ngates: %s%n", gates.path("passed").asBoolean() ? "all passed"
           : "failed " + gates.path("failed"));
+    }
+  }
+
+  /**
+   * A family's report section, generically: one line a scalar or a list, nested objects
+   * indented under their key.
+   */
+  static void section(String indent, JsonNode node, PrintStream out) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v.isObject() && v.size() > 0) {
+        out.printf("%s%s%n", indent, e.getKey());
+        section(indent + "  ", v, out);
+      } else {
+        out.printf("%s%-30s %s%n", indent, e.getKey(), v.isTextual() ? v.asText() : v);
+      }
     }
   }
 

@@ -131,5 +131,11 @@ class CliTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("sampled 12"), o.out());
     assertTrue(Files.exists(out.resolve("report.json")));
+    // stats prints the family's report sections without knowing the family.
+    Outcome stats = cli("stats", out.toString());
+    assertEquals(0, stats.code(), stats.err());
+    assertTrue(stats.out().contains("\ndialogue\n"), stats.out());
+    assertTrue(stats.out().contains("  filler_share "), stats.out());
+    assertTrue(stats.out().contains("\nrepair\n"), stats.out());
   }
 }

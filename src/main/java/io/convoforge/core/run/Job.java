@@ -24,6 +24,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * accounting, timing), the proof that nothing was lost, and the all-or-nothing commit.
  */
 public final class Job {
+  /** The report key listing the family's sections (printed generically by {@code stats}). */
+  public static final String FAMILY_SECTIONS = "family_sections";
+
   private Job() {}
 
   /** What to run. {@code beamArgs} are passed to Beam's PipelineOptions untouched. */
@@ -157,7 +160,10 @@ public final class Job {
       Map<String, Object> header) {
     Map<String, Object> report =
         RunReport.build(dir, header, accepted, in.run().judging(in.context()));
-    report.putAll(in.run().report(accepted, report));
+    Map<String, Object> family = in.run().report(accepted, report);
+    report.putAll(family);
+    // Names the family's sections so that `stats` prints them without knowing the family.
+    report.put(FAMILY_SECTIONS, new ArrayList<>(family.keySet()));
     return report;
   }
 

@@ -23,7 +23,10 @@ import io.convoforge.family.tooluse.stages.RepairSeedMetadata;
 import io.convoforge.family.tooluse.stages.SampleTasks;
 import io.convoforge.family.tooluse.stages.SynthesizeArguments;
 import io.convoforge.family.tooluse.stages.WriteUtterances;
+import io.convoforge.family.tooluse.verify.DialogueGates;
+import io.convoforge.family.tooluse.verify.DialogueMetrics;
 import io.convoforge.family.tooluse.verify.RepairReport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /** A tool-use recipe's checked inputs and its parts of the run. */
 public final class ToolUseRun implements FamilyRun {
+  /** The report section of the dialogue metrics. */
+  public static final String DIALOGUE = "dialogue";
   private final RecipeFamily family;
   private final Recipe recipe;
   private final TablesSchema schema;
@@ -150,12 +155,31 @@ public final class ToolUseRun implements FamilyRun {
 
   @Override
   public Map<String, Object> report(Iterable<Record<?>> accepted, Map<String, Object> core) {
-    return Map.of("repair", RepairReport.build(accepted, core));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("repair", RepairReport.build(accepted, core));
+    m.put(DIALOGUE, dialogue(accepted));
+    return m;
+  }
+
+  /** The {@code dialogue} section: {@link DialogueMetrics} of the accepted conversations. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> dialogue(Iterable<Record<?>> accepted) {
+    DialogueMetrics m = new DialogueMetrics();
+    for (Record<?> r : accepted) {
+      m.add(ToolUseCodec.view((Record<ToolUse>) r));
+    }
+    return m.toMap();
   }
 
   @Override
   public List<Gate> gates(Iterable<Record<?>> accepted, Map<String, Object> report,
       Map<String, Object> config) {
-    return ToolUseGates.evaluate(accepted, strata, schema, config);
+    Object dialogue = report.get(DIALOGUE);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metrics = dialogue instanceof Map<?, ?> d ? (Map<String, Object>) d
+        : dialogue(accepted);
+    List<Gate> gates = new ArrayList<>(ToolUseGates.evaluate(accepted, strata, schema, config));
+    gates.addAll(DialogueGates.evaluate(metrics, config));
+    return gates;
   }
 }
