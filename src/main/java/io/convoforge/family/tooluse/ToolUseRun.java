@@ -13,6 +13,7 @@ import io.convoforge.core.run.Inputs;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.family.tooluse.gen.PhraseBank;
 import io.convoforge.family.tooluse.model.ToolUse;
+import io.convoforge.family.tooluse.recipe.FailureMix;
 import io.convoforge.family.tooluse.recipe.Stratum;
 import io.convoforge.family.tooluse.recipe.Task;
 import io.convoforge.family.tooluse.schema.TablesSchema;
@@ -45,10 +46,12 @@ public final class ToolUseRun implements FamilyRun {
   private final PhraseBank phrases;
   private final List<Stratum> strata;
   private final Prompts prompts;
+  private final FailureMix failures;
   private final String fingerprint;
 
   ToolUseRun(RecipeFamily family, Recipe recipe, TablesSchema schema, Map<String, Task> tasks,
-      PhraseBank phrases, List<Stratum> strata, Prompts prompts, String fingerprint) {
+      PhraseBank phrases, List<Stratum> strata, Prompts prompts, FailureMix failures,
+      String fingerprint) {
     this.family = family;
     this.recipe = recipe;
     this.schema = schema;
@@ -56,12 +59,13 @@ public final class ToolUseRun implements FamilyRun {
     this.phrases = phrases;
     this.strata = List.copyOf(strata);
     this.prompts = prompts;
+    this.failures = failures;
     this.fingerprint = fingerprint;
   }
 
   /** The stages' context for the run {@code ctx}. */
   public ToolUseContext context(RunContext ctx) {
-    return new ToolUseContext(ctx, schema, tasks, phrases, prompts);
+    return new ToolUseContext(ctx, schema, tasks, phrases, prompts, failures);
   }
 
   public TablesSchema schema() {
