@@ -79,8 +79,8 @@ final class OfflineUtterances {
       for (int k : m.calls()) {
         learn(sc, sc.step(k), sc.results.get(k));
       }
-      line = Scene.capitalize(line);
-      reply = Scene.capitalize(reply);
+      line = Scene.sentences(line);
+      reply = Scene.sentences(reply);
       sc.said.append(' ').append(line.toLowerCase(Locale.ROOT)).append(' ')
           .append(reply.toLowerCase(Locale.ROOT));
       turns.add(new Turn(line, calls, results, new Turn.Response(reply)));

@@ -304,6 +304,21 @@ final class Scene {
         + parts.get(parts.size() - 1);
   }
 
+  private static final java.util.regex.Pattern SENTENCE =
+      java.util.regex.Pattern.compile("([.!?] +)([a-z])");
+
+  /** Every sentence starts with a capital ("quote Q-1 is saved" after a full stop). */
+  static String sentences(String s) {
+    java.util.regex.Matcher m = SENTENCE.matcher(capitalize(s));
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(
+          m.group(1) + m.group(2).toUpperCase(Locale.ROOT)));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
   static String capitalize(String s) {
     return s == null || s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }

@@ -130,6 +130,8 @@ final class ScriptPlanner {
       String creates) {
     String subject = target != null ? target : seedRef(refs);
     maybeFind(subject, spec.action());
+    // Whatever the step names, the user has now said (its key, or its name when found).
+    refs.values().forEach(s.named::add);
     String role = PlanStep.WORKFLOW;
     switch (spec.action()) {
       case "create": {
@@ -365,12 +367,18 @@ final class ScriptPlanner {
     return n;
   }
 
-  /** A required plain column a user could have said wrong (not a key, reference or unique). */
+  /**
+   * A required value a user could have said wrong and correct in passing: a number, a choice or
+   * a date (not a name, a key, a reference or a unique value); null when the table has none.
+   */
   static Column fixable(Table t) {
+    List<Column> naming = Naming.columns(t);
     for (Column c : t.nonKeyColumns().values()) {
-      if (t.isRequired(c.name()) && !c.isForeignKey() && !c.unique()
-          && !(c.enumValues() != null && c.enumValues().size() < 2) && c.format() == null
-          || t.isRequired(c.name()) && "date".equals(c.format())) {
+      boolean kind = c.enumValues() != null && c.enumValues().size() > 1
+          || "number".equals(c.type()) || "integer".equals(c.type())
+          || "date".equals(c.format());
+      if (t.isRequired(c.name()) && !c.isForeignKey() && !c.unique() && !naming.contains(c)
+          && kind) {
         return c;
       }
     }

@@ -15,11 +15,11 @@ import java.util.Map;
  *   <li>{@code max_filler_share} → gate {@code filler_share};
  *   <li>{@code max_adjacent_filler_turns} → {@code adjacent_filler} (recaps never two in a row);
  *   <li>{@code max_repeated_line_share} → {@code repeated_user_line} and {@code
- *       repeated_assistant_line};
+ *       repeated_reply_line} (the assistant's);
  *   <li>{@code min_distinct_bigram_ratio} → {@code distinct_bigrams} (at 200 conversations);
  *   <li>{@code min_tool_calls_mean} → {@code tool_calls_mean};
  *   <li>{@code min_read_call_share} → {@code read_call_share};
- *   <li>{@code failure_causes_recorded: true} → {@code failure_causes_recorded} (every failure
+ *   <li>{@code failure_causes_recorded: true} → {@code causes_recorded} (every failure
  *       conversation names its cause).
  * </ul>
  *
@@ -46,7 +46,8 @@ public final class DialogueGates {
         Map<?, ?> line = m.get("most_repeated_" + who + "_line") instanceof Map<?, ?> l ? l
             : Map.of();
         double v = num(line.get("share"));
-        gates.add(new Gate("repeated_" + who + "_line", "<= " + Gates.pct(max.doubleValue()),
+        gates.add(new Gate("repeated_" + ("user".equals(who) ? "user" : "reply") + "_line",
+            "<= " + Gates.pct(max.doubleValue()),
             Gates.pct(v) + " (" + line.get("conversations") + " conversations)",
             v <= max.doubleValue() + 1e-12));
       }
@@ -72,7 +73,7 @@ public final class DialogueGates {
     if (Boolean.TRUE.equals(cfg.get("failure_causes_recorded"))) {
       Map<?, ?> causes = m.get("failure_causes") instanceof Map<?, ?> x ? x : Map.of();
       long missing = (long) num(causes.get("unrecorded"));
-      gates.add(new Gate("failure_causes_recorded", "every failure names its cause",
+      gates.add(new Gate("causes_recorded", "every failure names its cause",
           missing + " without a cause", missing == 0));
     }
     return gates;

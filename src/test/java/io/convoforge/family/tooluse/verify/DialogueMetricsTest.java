@@ -189,8 +189,8 @@ class DialogueMetricsTest {
     Map<String, Boolean> passed = new java.util.TreeMap<>();
     gates.forEach(g -> passed.put(g.name(), g.passed()));
     assertEquals(Map.of("filler_share", false, "repeated_user_line", false,
-        "repeated_assistant_line", false, "distinct_bigrams", true, "tool_calls_mean", true,
-        "read_call_share", false, "adjacent_filler", true, "failure_causes_recorded", true),
+        "repeated_reply_line", false, "distinct_bigrams", true, "tool_calls_mean", true,
+        "read_call_share", false, "adjacent_filler", true, "causes_recorded", true),
         passed);
   }
 }
