@@ -50,6 +50,16 @@ public final class Naming {
     return List.of();
   }
 
+  /**
+   * True when the naming columns are names (a name, a title, a subject) rather than a unique
+   * value such as a serial number, which people say with the table: "asset Y0SG3SEYLZ".
+   */
+  public static boolean proper(Table t) {
+    List<Column> cols = columns(t);
+    return !cols.isEmpty() && (cols.size() == 2 || cols.get(0).name().endsWith("name")
+        || cols.get(0).name().equals("title") || cols.get(0).name().equals("subject"));
+  }
+
   /** True when every row of {@code t} has its naming values (they are all required). */
   public static boolean always(Table t) {
     List<Column> cols = columns(t);

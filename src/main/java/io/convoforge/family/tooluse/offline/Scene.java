@@ -143,7 +143,10 @@ final class Scene {
   String ref(String handle) {
     Table t = tableOf(handle);
     String name = Naming.of(t, rows.get(handle));
-    return name != null && known.contains(handle) ? name : t.label() + " " + id(handle);
+    if (name == null || !known.contains(handle)) {
+      return t.label() + " " + id(handle);
+    }
+    return Naming.proper(t) ? name : t.label() + " " + name;
   }
 
   /** The record's name, or null when it has none (or the user never heard it). */

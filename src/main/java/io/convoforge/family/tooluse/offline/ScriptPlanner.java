@@ -297,7 +297,10 @@ final class ScriptPlanner {
         }
       }
     }
-    options.add(new String[] {"field", handle, null});
+    if (script.isEmpty() || !lastRead(handle)) {
+      // A question about a field, unless the record was read in the turn before.
+      options.add(new String[] {"field", handle, null});
+    }
     options.removeIf(o -> used.contains("follow_up|" + handle + "|" + o[0] + "|" + o[1]));
     if (options.isEmpty()) {
       return false;

@@ -259,12 +259,19 @@ final class UserLines {
     return sc.say("user.close", v);
   }
 
-  /** Labels of the workflow steps never reached ("quote", "contract"). */
+  /** The workflow steps never reached, as people say them ("quote", "ticket update"). */
   List<String> pending() {
     List<String> out = new ArrayList<>();
     for (PlanStep s : sc.c.plan().steps()) {
       if (PlanStep.PENDING.equals(s.role())) {
-        out.add(sc.table(s).label());
+        String noun = switch (s.action()) {
+          case "update" -> " update";
+          case "delete" -> " removal";
+          case "get" -> " review";
+          case "search" -> " search";
+          default -> "";
+        };
+        out.add(sc.table(s).label() + noun);
       }
     }
     return out;
@@ -373,13 +380,17 @@ final class UserLines {
     return about.creates() != null ? about.creates() : about.target();
   }
 
-  /** The field a follow-up asks about: one the conversation has not mentioned, if any. */
+  /**
+   * The field a follow-up asks about: one the conversation has not mentioned, if any, never the
+   * name the record is called by.
+   */
   Column askedField(Table t, PlanStep q) {
     Map<String, Object> row = sc.rows.get(q.target());
     Column fallback = null;
+    List<Column> naming = Naming.columns(t);
     for (Column col : t.nonKeyColumns().values()) {
       Object v = row == null ? null : row.get(col.name());
-      if (v == null || col.isForeignKey()) {
+      if (v == null || col.isForeignKey() || naming.contains(col)) {
         continue;
       }
       if (fallback == null) {
