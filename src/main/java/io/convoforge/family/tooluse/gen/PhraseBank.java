@@ -33,7 +33,7 @@ public final class PhraseBank implements Serializable {
       "user.request.delete", "user.remembered", "user.try_id", "user.ask.create",
       "user.ask.update", "user.provide_part", "user.provide", "user.unavailable", "user.standin",
       "user.confirm.correct", "user.confirm.create", "user.confirm.update",
-      "user.confirm.delete", "user.find", "user.check", "user.search_after", "user.show_existing",
+      "user.confirm.delete", "user.find", "user.check", "user.search_after", "user.search_by_parent", "user.show_existing",
       "user.verify", "user.verify_gone", "user.follow_up.parent", "user.follow_up.children",
       "user.follow_up.field", "user.fix", "user.recap", "user.retry.accept", "user.retry.typo",
       "user.retry.wrong_kind", "user.retry.duplicate", "user.retry.found",

@@ -207,6 +207,9 @@ final class AssistantLines {
 
   private String found(int k, String kind) {
     PlanStep f = sc.step(k);
+    if ("find".equals(kind) && f.refs().keySet().stream().anyMatch(c -> !c.startsWith("="))) {
+      return searchReport(f, output(sc.results.get(k)));
+    }
     Table t = sc.table(f);
     List<Map<String, Object>> rows = rows(output(sc.results.get(k)));
     Map<String, String> v = sc.vars(f);

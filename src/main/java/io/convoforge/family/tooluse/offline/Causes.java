@@ -133,34 +133,37 @@ final class Causes {
    * The option to act out given who the subject is: a stale, look-alike or unfound record is
    * one the user brings from outside, never one the conversation itself created or found, so
    * for those causes a foreign key whose record is a seed (or unset) is preferred, else the
-   * target when it is a seed; when none is, the same key read out with a typo.
+   * target when it is a seed; when neither fits, another cause is drawn by the recipe's
+   * weights among the options that fit (a typo and a clashing value always do); when none
+   * does, the option stays as drawn.
    */
   static Option adapt(Option o, List<Option> all, Map<String, String> refs, String target,
-      PlanState s, Random random) {
-    if (FailureMix.TYPO_ID.equals(o.cause()) || o.error().equals("conflict")) {
+      PlanState s, FailureMix mix, Random random) {
+    if (alwaysFits(o)) {
       return o;
     }
     List<Option> fitting = new ArrayList<>();
     for (Option x : all) {
-      if (!x.cause().equals(o.cause())) {
-        continue;
-      }
-      String subject = x.column() == null ? target : refs.get(x.column());
-      if (subject == null && x.column() != null || subject != null && s.isSeed(subject)
-          && !s.named.contains(subject)) {
+      if (alwaysFits(x) || fits(x, refs, target, s)) {
         fitting.add(x);
       }
     }
-    if (!fitting.isEmpty()) {
-      return fitting.contains(o) ? o : fitting.get(random.nextInt(fitting.size()));
+    List<Option> same = fitting.stream().filter(x -> x.cause().equals(o.cause())).toList();
+    if (!same.isEmpty()) {
+      return same.contains(o) ? o : same.get(random.nextInt(same.size()));
     }
-    for (Option x : all) {
-      if (FailureMix.TYPO_ID.equals(x.cause()) && java.util.Objects.equals(x.column(),
-          o.column())) {
-        return x;
-      }
-    }
-    return o;
+    Option other = draw(fitting, mix, random);
+    return other != null ? other : o;
+  }
+
+  private static boolean alwaysFits(Option o) {
+    return FailureMix.TYPO_ID.equals(o.cause()) || "conflict".equals(o.error());
+  }
+
+  private static boolean fits(Option x, Map<String, String> refs, String target, PlanState s) {
+    String subject = x.column() == null ? target : refs.get(x.column());
+    return subject == null && x.column() != null
+        || subject != null && s.isSeed(subject) && !s.named.contains(subject);
   }
 
   /** A unique plain column of {@code t} (a required one when {@code required}), or null. */

@@ -22,8 +22,9 @@ import java.util.Map;
  *   <li>typo: the key is {@code ~Handle} (one character off); the user then gives the right key
  *       (a retry) or will check and come back;
  *   <li>stale record: a key nobody issued ({@code ?Table}), framed as one the user remembers;
- *       then a search by name finds the current record and the call is retried with it, or the
- *       user gives up;
+ *       then a search by name (or, for records without one, a listing of the records of the
+ *       parent the user knows) finds the current record and the call is retried with it, or
+ *       the user gives up;
  *   <li>wrong kind: the key of a seeded record of another table whose keys look the same; then
  *       a retry with the right key, or giving up;
  *   <li>duplicate value: a unique value copied from a seeded record of the same table; then the
@@ -46,7 +47,8 @@ final class FailureScript {
 
   void compose(Causes.Option o, ToolSpec spec, Table t, Map<String, String> refs, String target,
       String creates) {
-    o = Causes.adapt(o, Causes.options(spec, t, p.ctx.schema()), refs, target, p.s, p.random);
+    o = Causes.adapt(o, Causes.options(spec, t, p.ctx.schema()), refs, target, p.s,
+        p.ctx.failures(), p.random);
     String cause = o.cause();
     String fk = o.column();
     String subject = fk == null ? target : refs.get(fk);
@@ -128,9 +130,15 @@ final class FailureScript {
         }
       }
       case FailureMix.STALE_RECORD, FailureMix.EMPTY_SEARCH -> {
-        if (!Naming.columns(referenced).isEmpty() && r < 0.5 * Math.min(p.bias, 1.8)) {
+        // The user searches by the name they remember, or lists the records of the parent
+        // they know (the quotes of an opportunity): the current record turns up.
+        Column byParent = requiredReference(referenced);
+        if ((!Naming.columns(referenced).isEmpty() || byParent != null)
+            && r < 0.5 * Math.min(p.bias, 1.8)) {
           String current = p.s.seed(referenced.name(), p.random, true);
-          int f = p.read("search", current, Map.of(), null, "find", w);
+          Map<String, String> by = Naming.columns(referenced).isEmpty()
+              ? Map.of(byParent.name(), p.s.refsOf.get(current).get(byParent.name())) : Map.of();
+          int f = p.read("search", current, by, null, "find", w);
           p.script.add(Move.of("find", w, f).withDetail("after_failure"));
           p.s.named.add(current);
           Map<String, String> fixed = new LinkedHashMap<>(refs);
@@ -165,6 +173,16 @@ final class FailureScript {
         // Nothing else can fail.
       }
     }
+  }
+
+  /** A required foreign key of {@code t} (every row has its parent), or null. */
+  private static Column requiredReference(Table t) {
+    for (Column fk : t.foreignKeys()) {
+      if (t.isRequired(fk.name())) {
+        return fk;
+      }
+    }
+    return null;
   }
 
   /** The failed call again with the right value, then maybe a verification of it. */

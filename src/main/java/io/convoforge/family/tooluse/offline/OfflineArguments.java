@@ -161,8 +161,15 @@ final class OfflineArguments {
     switch (role) {
       case "find", "show" -> {
         Map<String, Object> row = b.state.get(step.target());
-        for (Column col : searchColumns(step, t)) {
-          args.put(col.name(), row.get(col.name()));
+        for (Map.Entry<String, String> r : step.refs().entrySet()) {
+          if (!r.getKey().startsWith("=")) {
+            args.put(r.getKey(), resolve(r.getValue(), b));
+          }
+        }
+        if (args.isEmpty()) {
+          for (Column col : searchColumns(step, t)) {
+            args.put(col.name(), row.get(col.name()));
+          }
         }
       }
       case "find_none" -> {

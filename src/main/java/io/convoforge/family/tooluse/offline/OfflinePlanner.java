@@ -21,7 +21,7 @@ import java.util.Random;
  * #ATTEMPTS} the element is rejected ({@code turns_unreachable}), never padded.
  */
 final class OfflinePlanner {
-  static final int ATTEMPTS = 12;
+  static final int ATTEMPTS = 16;
   /** Attempts that keep the failure's first drawn cause. */
   static final int KEEP_CAUSE = 8;
   private final ToolUseContext ctx;

@@ -177,6 +177,15 @@ final class UserLines {
 
   private String find(PlanStep f, String detail) {
     Map<String, String> v = sc.vars(f);
+    for (Map.Entry<String, String> r : f.refs().entrySet()) {
+      if (!r.getKey().startsWith("=")) {
+        // No name to search by: the records of the parent the user knows.
+        v.put("entities", plural(sc.table(f).label()));
+        v.put("ref", sc.tableOf(r.getValue()).label() + " " + sc.id(r.getValue()));
+        sc.known.add(r.getValue());
+        return sc.say("user.search_by_parent", v);
+      }
+    }
     v.put("name", naming(f));
     v.put("entity", sc.table(f).label());
     return sc.say("after_failure".equals(detail) ? "user.search_after" : "user.find", v);
