@@ -32,8 +32,7 @@ import java.util.Set;
  * calls tools derived from the user's tables schema, sampled from a weighted task list or an
  * exact chain table, every call executed and repaired in a sandbox database. Recipe keys: {@code
  * schema}, {@code tasks}, {@code phrases} (paths), {@code sampling}, {@code chains}, {@code
- * failure_causes} ({@code
- * schemas/recipe-tool-use.schema.json}). Stages: {@code sample} (the source), {@code plan},
+ * failure_causes} ({@code schemas/recipe-tool-use.schema.json}). Stages: {@code sample} (the source), {@code plan},
  * {@code args}, {@code utterances}, {@code repair}, {@code enrich}; prompts in {@code
  * transforms/tool-use/}.
  */

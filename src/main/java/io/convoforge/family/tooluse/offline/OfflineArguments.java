@@ -31,10 +31,9 @@ import java.util.TreeMap;
  * value; {@code find_none} by a name no row has; reads take the key (a search after a delete,
  * the deleted row's name; a follow-up on children, the parent's key); {@code check} searches
  * the name of the record the next create makes (drawn so that no row has it yet); {@code fix}
- * changes one
- * value the user said; {@code retry} repeats the failed call with the right key or a new unique
- * value. Markers: {@code ?Table} is a key no row has, {@code ~Handle} a real key one character
- * off. Failures: {@code typo_impossible} when no key one character off is valid.
+ * changes one value the user said; {@code retry} repeats the failed call with the right key or a
+ * new unique value. Markers: {@code ?Table} is a key no row has, {@code ~Handle} a real key one
+ * character off. Failures: {@code typo_impossible} when no key one character off is valid.
  */
 final class OfflineArguments {
   private final ToolUseContext ctx;
