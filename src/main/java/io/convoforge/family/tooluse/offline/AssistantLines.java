@@ -5,7 +5,6 @@ import io.convoforge.family.tooluse.gen.Naming;
 import io.convoforge.family.tooluse.gen.ValueGenerator;
 import io.convoforge.family.tooluse.model.Move;
 import io.convoforge.family.tooluse.model.PlanStep;
-import io.convoforge.family.tooluse.recipe.FailureMix;
 import io.convoforge.family.tooluse.schema.Column;
 import io.convoforge.family.tooluse.schema.Table;
 import java.util.ArrayList;
@@ -142,7 +141,7 @@ final class AssistantLines {
     PlanStep s = sc.step(k);
     ToolResult r = sc.results.get(k);
     if (!r.ok()) {
-      return explain(s, r);
+      return new FailureLines(sc).explain(s, r);
     }
     Table t = sc.table(s);
     Map<String, String> v = sc.vars(s);
@@ -291,49 +290,6 @@ final class AssistantLines {
     }
   }
 
-  /** The error as the API gave it, what it means for this cause, and what would fix it. */
-  private String explain(PlanStep s, ToolResult r) {
-    Map<String, String> v = sc.vars(s);
-    v.put("error", r.error().message());
-    Table t = sc.table(s);
-    String bad = null;
-    if (s.target() != null && isBad(s.target(), t.name())) {
-      bad = s.target();
-      v.put("id", ValueGenerator.render(s.arguments().get(t.primaryKey())));
-    }
-    for (Map.Entry<String, String> ref : s.refs().entrySet()) {
-      String h = ref.getValue();
-      if (ref.getKey().startsWith("=")) {
-        Column col = t.column(ref.getKey().substring(1));
-        v.put("field", col.label());
-        v.put("value", ValueGenerator.render(s.arguments().get(col.name())));
-      } else if (t.column(ref.getKey()) != null
-          && isBad(h, t.column(ref.getKey()).references())) {
-        bad = h;
-        v.put("entity", sc.ctx.schema().table(t.column(ref.getKey()).references()).label());
-        v.put("id", ValueGenerator.render(s.arguments().get(ref.getKey())));
-      }
-    }
-    String real = bad != null && bad.startsWith(PlanState.TYPO) ? bad.substring(1) : null;
-    String cause = s.cause() == null ? "" : s.cause();
-    String path = "assistant.error." + cause;
-    if (FailureMix.TYPO_ID.equals(cause) && real != null && sc.wasSaid(sc.id(real))) {
-      v.put("real", sc.id(real));
-      path = "assistant.error.typo_id_suggest";
-    }
-    if (!sc.bank.has(path)) {
-      path = "assistant.error.any";
-    }
-    String line = sc.say(path, v);
-    List<String> pending = user.pending();
-    if (!pending.isEmpty()) {
-      Map<String, String> p = sc.vars();
-      p.put("pending", pending.get(0));
-      line = line + " " + sc.say("assistant.skipped", p);
-    }
-    return line;
-  }
-
   private static List<String> concat(List<String> a, Collection<String> b) {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
@@ -344,16 +300,10 @@ final class AssistantLines {
     return Naming.columns(t).stream().map(Column::name).toList();
   }
 
-  /** A marker, or a record of another table than the column expects. */
-  private static boolean isBad(String h, String table) {
-    return h.startsWith(PlanState.MISSING) || h.startsWith(PlanState.TYPO)
-        || !PlanState.tableOf(h).equals(table);
-  }
-
   private String close(Move prev) {
     Map<String, String> v = sc.vars();
     v.put("summary", done());
-    List<String> pending = user.pending();
+    List<String> pending = sc.pending();
     v.put("pending", pending.isEmpty() ? "" : pending.get(0));
     boolean recapped = prev != null && "recap".equals(prev.kind());
     if (sc.error != null && !sc.c.plan().steps().stream().anyMatch(

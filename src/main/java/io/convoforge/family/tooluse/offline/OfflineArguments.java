@@ -4,7 +4,6 @@ import io.convoforge.core.model.RejectException;
 import io.convoforge.family.tooluse.ToolUseContext;
 import io.convoforge.family.tooluse.gen.Keys;
 import io.convoforge.family.tooluse.gen.Naming;
-import io.convoforge.family.tooluse.gen.Typos;
 import io.convoforge.family.tooluse.gen.ValueGenerator;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.Plan;
@@ -17,7 +16,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,29 +37,22 @@ final class OfflineArguments {
   private final ToolUseContext ctx;
   private final ValueGenerator values;
   private final ValueGenerator keys = new ValueGenerator();
+  private final WorkflowArguments workflow;
 
   OfflineArguments(ToolUseContext ctx, ValueGenerator values) {
     this.ctx = ctx;
     this.values = values;
-  }
-
-  /** One conversation's binding state. */
-  private final class Binding {
-    final Map<String, Object> bindings = new LinkedHashMap<>();
-    final Map<String, Set<String>> usedKeys = new HashMap<>();
-    final Map<String, Map<String, Object>> state = new HashMap<>();
-    final Map<String, Map<String, Object>> gone = new HashMap<>();
-    final Map<Integer, Map<String, Object>> argsOf = new HashMap<>();
+    this.workflow = new WorkflowArguments(values);
   }
 
   Conversation bind(Conversation c) throws RejectException {
     Plan plan = c.plan();
-    Binding b = new Binding();
+    Binding b = new Binding(ctx.schema(), values);
     Map<String, Map<String, Object>> entities = new TreeMap<>();
 
     for (Map.Entry<String, String> seed : plan.seeds().entrySet()) {
       Table t = ctx.schema().table(seed.getValue());
-      b.bindings.put(seed.getKey(), freshKey(t, b.usedKeys));
+      b.bindings.put(seed.getKey(), b.freshKey(t));
     }
     // Created keys are known before execution: they depend only on the id and ordinals.
     Map<String, Integer> ordinals = new HashMap<>();
@@ -87,7 +78,7 @@ final class OfflineArguments {
           row.put(col.name(), values.value(t, col, values.identity()));
         }
       }
-      distinctUniques(t, row, b.state);
+      b.distinctUniques(t, row);
       b.state.put(seed.getKey(), row);
       // A copy: the state's row changes with the calls, the seed row must not.
       entities.put(t.name() + ":" + b.bindings.get(seed.getKey()), new LinkedHashMap<>(row));
@@ -112,7 +103,7 @@ final class OfflineArguments {
       b.argsOf.put(step.index(), args);
       steps.add(step.withArguments(args));
       if (step.failure() == null) {
-        apply(step, t, args, b);
+        b.apply(step, t, args);
       }
     }
     return c.withPlan(new Plan(steps, plan.seeds(), plan.seedRefs(), b.bindings, plan.script()))
@@ -125,7 +116,7 @@ final class OfflineArguments {
    */
   private Map<String, Object> check(PlanStep create, Table t, Binding b) throws RejectException {
     Map<String, Object> createArgs = arguments(create, t, b);
-    for (int i = 0; i < 10 && named(t, createArgs, b.state); i++) {
+    for (int i = 0; i < 10 && b.named(t, createArgs); i++) {
       createArgs = arguments(create, t, b);
     }
     b.argsOf.put(create.index(), createArgs);
@@ -134,18 +125,6 @@ final class OfflineArguments {
       args.put(col.name(), createArgs.get(col.name()));
     }
     return args;
-  }
-
-  /** True when a row of {@code t} has the naming values of {@code values}. */
-  private static boolean named(Table t, Map<String, Object> values,
-      Map<String, Map<String, Object>> state) {
-    for (Map.Entry<String, Map<String, Object>> e : state.entrySet()) {
-      if (e.getKey().startsWith(t.name() + "#") && Naming.columns(t).stream().allMatch(
-          c -> java.util.Objects.equals(values.get(c.name()), e.getValue().get(c.name())))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static boolean pending(PlanStep step) {
@@ -162,7 +141,7 @@ final class OfflineArguments {
         Map<String, Object> row = b.state.get(step.target());
         for (Map.Entry<String, String> r : step.refs().entrySet()) {
           if (!r.getKey().startsWith("=")) {
-            args.put(r.getKey(), resolve(r.getValue(), b));
+            args.put(r.getKey(), b.resolve(r.getValue()));
           }
         }
         if (args.isEmpty()) {
@@ -174,7 +153,7 @@ final class OfflineArguments {
       case "find_none" -> {
         for (Column col : Naming.columns(t)) {
           Object v = values.value(t, col, values.identity());
-          for (int i = 0; i < 20 && taken(t, col, v, b.state); i++) {
+          for (int i = 0; i < 20 && b.taken(t, col, v); i++) {
             v = values.value(t, col, values.identity());
           }
           args.put(col.name(), v);
@@ -182,7 +161,7 @@ final class OfflineArguments {
       }
       case "lookup", "verify", "follow_up" -> {
         if ("get".equals(step.action())) {
-          args.put(pk, resolve(step.target(), b));
+          args.put(pk, b.resolve(step.target()));
         } else if (step.target() != null) {
           Map<String, Object> row = b.gone.get(step.target());
           for (Column col : Naming.columns(t)) {
@@ -190,139 +169,37 @@ final class OfflineArguments {
           }
         } else {
           for (Map.Entry<String, String> r : step.refs().entrySet()) {
-            args.put(r.getKey(), resolve(r.getValue(), b));
+            args.put(r.getKey(), b.resolve(r.getValue()));
           }
         }
       }
       case "fix" -> {
-        args.put(pk, resolve(step.target(), b));
+        args.put(pk, b.resolve(step.target()));
         Column col = ScriptPlanner.fixable(t);
         Map<String, Object> row = b.state.get(step.target());
-        args.put(col.name(), newValue(t, col, row.get(col.name())));
+        args.put(col.name(), workflow.newValue(t, col, row.get(col.name())));
       }
       case "retry" -> {
         args.putAll(b.argsOf.get(step.about()));
         if (step.target() != null) {
-          args.put(pk, resolve(step.target(), b));
+          args.put(pk, b.resolve(step.target()));
         }
         for (Map.Entry<String, String> r : step.refs().entrySet()) {
           if (!r.getKey().startsWith("=")) {
-            args.put(r.getKey(), resolve(r.getValue(), b));
+            args.put(r.getKey(), b.resolve(r.getValue()));
           }
         }
         for (Column col : t.nonKeyColumns().values()) {
           if (col.unique() && !col.isForeignKey() && args.get(col.name()) != null
-              && taken(t, col, args.get(col.name()), b.state)) {
-            args.put(col.name(), newValue(t, col, args.get(col.name())));
+              && b.taken(t, col, args.get(col.name()))) {
+            args.put(col.name(), workflow.newValue(t, col, args.get(col.name())));
             Map<String, Object> probe = new LinkedHashMap<>(args);
-            distinctUniques(t, probe, b.state);
+            b.distinctUniques(t, probe);
             args.put(col.name(), probe.get(col.name()));
           }
         }
       }
-      default -> args.putAll(workflow(step, t, b));
-    }
-    return args;
-  }
-
-  private Map<String, Object> workflow(PlanStep step, Table t, Binding b)
-      throws RejectException {
-    String pk = t.primaryKey();
-    Map<String, Object> args = new LinkedHashMap<>();
-    switch (step.action()) {
-      case "create": {
-        Map<String, Object> fixed = new LinkedHashMap<>();
-        for (Map.Entry<String, String> r : step.refs().entrySet()) {
-          if (!r.getKey().startsWith("=")) {
-            fixed.put(r.getKey(), resolve(r.getValue(), b));
-          }
-        }
-        Map<String, Object> row = values.row(t, fixed, 0.5);
-        distinctUniques(t, row, b.state);
-        row.remove(pk);
-        args.putAll(row);
-        copyConflicts(step, args, b.state);
-        break;
-      }
-      case "get":
-      case "delete":
-        args.put(pk, resolve(step.target(), b));
-        break;
-      case "search":
-        args.putAll(search(step, t, b));
-        break;
-      case "update": {
-        args.put(pk, resolve(step.target(), b));
-        Map<String, Object> current = b.state.getOrDefault(step.target(), Map.of());
-        List<Column> editable = new ArrayList<>();
-        for (Column col : t.nonKeyColumns().values()) {
-          if (!col.isForeignKey()) {
-            editable.add(col);
-          }
-        }
-        for (Column col : values.pick(editable, Math.min(editable.size(),
-            1 + values.random().nextInt(2)))) {
-          args.put(col.name(), newValue(t, col, current.get(col.name())));
-        }
-        for (Map.Entry<String, String> r : step.refs().entrySet()) {
-          if (!r.getKey().startsWith("=")) {
-            args.put(r.getKey(), resolve(r.getValue(), b));
-          }
-        }
-        copyConflicts(step, args, b.state);
-        if (args.size() < 2 && !t.foreignKeys().isEmpty()) {
-          // Only foreign keys are editable: point one at its current target again.
-          Column fk = t.foreignKeys().get(0);
-          if (current.get(fk.name()) != null) {
-            args.put(fk.name(), current.get(fk.name()));
-          }
-        }
-        break;
-      }
-      default:
-        throw new IllegalStateException(step.action());
-    }
-    return args;
-  }
-
-  /**
-   * A workflow search: by a reference to a record of another table the target points at (0.5,
-   * "the quotes of this opportunity"), else by its name (0.6), else by one or two of its values.
-   */
-  private Map<String, Object> search(PlanStep step, Table t, Binding b) {
-    Map<String, Object> row = b.state.get(step.target());
-    Map<String, Object> args = new LinkedHashMap<>();
-    List<Column> fks = new ArrayList<>();
-    for (Column fk : t.foreignKeys()) {
-      if (row.get(fk.name()) != null) {
-        fks.add(fk);
-      }
-    }
-    if (!fks.isEmpty() && values.random().nextDouble() < 0.5) {
-      Column fk = fks.get(values.random().nextInt(fks.size()));
-      args.put(fk.name(), row.get(fk.name()));
-      return args;
-    }
-    List<Column> naming = Naming.columns(t);
-    if (!naming.isEmpty() && naming.stream().allMatch(c -> row.get(c.name()) != null)
-        && values.random().nextDouble() < 0.6) {
-      naming.forEach(c -> args.put(c.name(), row.get(c.name())));
-      return args;
-    }
-    List<String> candidates = new ArrayList<>();
-    for (Column col : t.columns().values()) {
-      if (!col.name().equals(t.primaryKey()) && row.get(col.name()) != null
-          && (col.isString() || col.enumValues() != null) && !col.isForeignKey()) {
-        candidates.add(col.name());
-      }
-    }
-    if (candidates.isEmpty()) {
-      args.put(t.primaryKey(), row.get(t.primaryKey()));
-    } else {
-      for (String col : values.pick(candidates, 1 + values.random().nextInt(
-          Math.min(2, candidates.size())))) {
-        args.put(col, row.get(col));
-      }
+      default -> args.putAll(workflow.of(step, t, b));
     }
     return args;
   }
@@ -335,103 +212,5 @@ final class OfflineArguments {
       }
     }
     return Naming.columns(t);
-  }
-
-  private Object newValue(Table t, Column col, Object current) {
-    Object v = values.value(t, col, values.identity());
-    for (int i = 0; i < 8 && v.equals(current); i++) {
-      v = values.value(t, col, values.identity());
-    }
-    return v;
-  }
-
-  private static void copyConflicts(
-      PlanStep step, Map<String, Object> args, Map<String, Map<String, Object>> state) {
-    for (Map.Entry<String, String> r : step.refs().entrySet()) {
-      if (r.getKey().startsWith("=")) {
-        String col = r.getKey().substring(1);
-        args.put(col, state.get(r.getValue()).get(col));
-      }
-    }
-  }
-
-  /**
-   * A handle's key. {@code ?Table}: a key no row of the table has; {@code ~Handle}: the
-   * handle's key one character off (both drawn once and kept in the bindings).
-   */
-  private Object resolve(String handle, Binding b) throws RejectException {
-    if (handle.startsWith(PlanState.MISSING) || handle.startsWith(PlanState.TYPO)) {
-      Object key = b.bindings.get(handle);
-      if (key == null) {
-        Table t = ctx.schema().table(PlanState.tableOf(handle));
-        if (handle.startsWith(PlanState.MISSING)) {
-          key = freshKey(t, b.usedKeys);
-        } else {
-          key = Typos.oneOff(b.bindings.get(handle.substring(1)), t.key(), values.random(),
-              b.usedKeys.computeIfAbsent(t.name(), k -> new HashSet<>()));
-          if (key == null) {
-            throw new RejectException("typo_impossible", "no key of " + t.name()
-                + " one character off " + b.bindings.get(handle.substring(1)) + " is valid");
-          }
-          b.usedKeys.get(t.name()).add(String.valueOf(key));
-        }
-        b.bindings.put(handle, key);
-      }
-      return key;
-    }
-    return b.bindings.get(handle);
-  }
-
-  private Object freshKey(Table t, Map<String, Set<String>> usedKeys) {
-    Set<String> used = usedKeys.computeIfAbsent(t.name(), k -> new HashSet<>());
-    for (int i = 0; i < 50; i++) {
-      Object k = values.key(t);
-      if (used.add(String.valueOf(k))) {
-        return k;
-      }
-    }
-    throw new IllegalStateException("cannot find a fresh key for " + t.name());
-  }
-
-  /** Re-draws unique values that clash with rows already in the conversation. */
-  private void distinctUniques(Table t, Map<String, Object> row,
-      Map<String, Map<String, Object>> state) {
-    for (Column col : t.nonKeyColumns().values()) {
-      if (!col.unique() || col.isForeignKey() || row.get(col.name()) == null) {
-        continue;
-      }
-      for (int i = 0; i < 20 && taken(t, col, row.get(col.name()), state); i++) {
-        row.put(col.name(), values.value(t, col, values.identity()));
-      }
-    }
-  }
-
-  private static boolean taken(Table t, Column col, Object v,
-      Map<String, Map<String, Object>> state) {
-    for (Map.Entry<String, Map<String, Object>> e : state.entrySet()) {
-      if (e.getKey().startsWith(t.name() + "#") && v.equals(e.getValue().get(col.name()))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void apply(PlanStep step, Table t, Map<String, Object> args, Binding b) {
-    switch (step.action()) {
-      case "create": {
-        Map<String, Object> row = new LinkedHashMap<>(args);
-        row.put(t.primaryKey(), b.bindings.get(step.creates()));
-        b.state.put(step.creates(), row);
-        break;
-      }
-      case "update":
-        b.state.computeIfAbsent(step.target(), k -> new LinkedHashMap<>()).putAll(args);
-        break;
-      case "delete":
-        b.gone.put(step.target(), b.state.remove(step.target()));
-        break;
-      default:
-        break;
-    }
   }
 }

@@ -215,6 +215,24 @@ final class Scene {
     return joinAnd(parts);
   }
 
+  /** The workflow steps never reached, as people say them ("quote", "ticket update"). */
+  List<String> pending() {
+    List<String> out = new ArrayList<>();
+    for (PlanStep s : c.plan().steps()) {
+      if (PlanStep.PENDING.equals(s.role())) {
+        String noun = switch (s.action()) {
+          case "update" -> " update";
+          case "delete" -> " removal";
+          case "get" -> " review";
+          case "search" -> " search";
+          default -> "";
+        };
+        out.add(table(s).label() + noun);
+      }
+    }
+    return out;
+  }
+
   /**
    * "stage Proposal and amount 5000": up to {@code n} fields of a row; the key is left out, and
    * so are references unless the summary is a full read-back ({@code n} of 8 or more).

@@ -21,10 +21,12 @@ import java.util.Map;
 final class UserLines {
   private final Scene sc;
   private final List<Move> script;
+  private final FailureLines failures;
 
   UserLines(Scene sc) {
     this.sc = sc;
     this.script = sc.c.plan().script();
+    this.failures = new FailureLines(sc);
   }
 
   String write(int turn) {
@@ -110,7 +112,7 @@ final class UserLines {
         return sc.say("user.fix", v);
       }
       case "retry":
-        return retry(sc.step(m.calls().get(0)), m.detail());
+        return failures.retry(sc.step(m.calls().get(0)), m.detail());
       case "recap":
         return sc.say("user.recap", sc.vars());
       case "close":
@@ -136,10 +138,10 @@ final class UserLines {
     mention(s);
     String line = sc.say("user.request." + s.action(), v);
     if (FailureMix.STALE_RECORD.equals(cause)) {
-      return sc.say("user.remembered", badVars(s)) + " " + line;
+      return sc.say("user.remembered", failures.badVars(s)) + " " + line;
     }
     if (FailureMix.EMPTY_SEARCH.equals(cause)) {
-      return sc.say("user.try_id", badVars(s)) + " " + line;
+      return sc.say("user.try_id", failures.badVars(s)) + " " + line;
     }
     return line;
   }
@@ -216,47 +218,9 @@ final class UserLines {
     }
   }
 
-  private String retry(PlanStep r, String cause) {
-    PlanStep failed = sc.step(r.about());
-    Map<String, String> v = sc.vars(r);
-    String handle;
-    String bad;
-    if (r.target() != null && !r.target().equals(failed.target())) {
-      handle = r.target();
-      bad = failed.target();
-    } else {
-      String col = refColumn(failed, r);
-      handle = col != null ? r.refs().get(col) : r.creates() != null ? r.creates() : r.target();
-      bad = col != null ? failed.refs().get(col) : null;
-    }
-    v.put("id", sc.id(handle));
-    v.put("ref", sc.ref(handle));
-    switch (cause) {
-      case FailureMix.TYPO_ID:
-        return sc.say(sc.wasSaid(sc.id(handle)) ? "user.retry.accept" : "user.retry.typo", v);
-      case FailureMix.WRONG_KIND: {
-        v.put("other", sc.tableOf(bad).label());
-        return sc.say("user.retry.wrong_kind", v);
-      }
-      case FailureMix.DUPLICATE_VALUE: {
-        Table t = sc.table(r);
-        for (Column col : t.nonKeyColumns().values()) {
-          Object a = r.arguments().get(col.name());
-          if (col.unique() && a != null && !a.equals(failed.arguments().get(col.name()))) {
-            v.put("field", col.label());
-            v.put("value", ValueGenerator.render(a));
-          }
-        }
-        return sc.say("user.retry.duplicate", v);
-      }
-      default:
-        return sc.say("user.retry.found", v);
-    }
-  }
-
   private String close() {
     Map<String, String> v = sc.vars();
-    List<String> pending = pending();
+    List<String> pending = sc.pending();
     v.put("pending", pending.isEmpty() ? "" : pending.get(0));
     if (sc.cause != null && sc.error != null && !retried()) {
       return sc.say("user.give_up." + sc.cause, v);
@@ -266,24 +230,6 @@ final class UserLines {
     }
     v.put("ref", lastRef());
     return sc.say("user.close", v);
-  }
-
-  /** The workflow steps never reached, as people say them ("quote", "ticket update"). */
-  List<String> pending() {
-    List<String> out = new ArrayList<>();
-    for (PlanStep s : sc.c.plan().steps()) {
-      if (PlanStep.PENDING.equals(s.role())) {
-        String noun = switch (s.action()) {
-          case "update" -> " update";
-          case "delete" -> " removal";
-          case "get" -> " review";
-          case "search" -> " search";
-          default -> "";
-        };
-        out.add(sc.table(s).label() + noun);
-      }
-    }
-    return out;
   }
 
   private boolean retried() {
@@ -311,19 +257,6 @@ final class UserLines {
       return sc.table(s).label() + " " + sc.id(h);
     }
     return sc.ref(h);
-  }
-
-  private Map<String, String> badVars(PlanStep s) {
-    Map<String, String> v = sc.vars(s);
-    String bad = s.target();
-    for (Map.Entry<String, String> r : s.refs().entrySet()) {
-      if (r.getValue().startsWith(PlanState.MISSING)) {
-        bad = r.getValue();
-      }
-    }
-    v.put("entity", sc.tableOf(bad).label());
-    v.put("id", sc.id(bad));
-    return v;
   }
 
   /** Keys the user reads out become known: the target's, and those of the references. */
@@ -410,15 +343,6 @@ final class UserLines {
       }
     }
     return fallback != null ? fallback : t.key();
-  }
-
-  private static String refColumn(PlanStep failed, PlanStep retry) {
-    for (Map.Entry<String, String> e : retry.refs().entrySet()) {
-      if (!e.getValue().equals(failed.refs().get(e.getKey()))) {
-        return e.getKey();
-      }
-    }
-    return null;
   }
 
   static String plural(String label) {
