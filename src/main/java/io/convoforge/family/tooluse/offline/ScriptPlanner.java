@@ -137,11 +137,11 @@ final class ScriptPlanner {
       case "create": {
         maybeCheck(t);
         int w = add(spec.name(), "create", t.name(), refs, null, creates, null, role, null, null);
-        createTurns(w, t, true);
+        createTurns(w, t);
         s.add(t.name(), creates, refs);
         s.named.add(creates);
         changed.add(creates);
-        after(creates, w, true, !corrected(w));
+        after(creates, w, true, !corrected());
         break;
       }
       case "update": {
@@ -205,8 +205,8 @@ final class ScriptPlanner {
     }
   }
 
-  /** The turns that ask for and make a create or update {@code w} (one to three). */
-  void createTurns(int w, Table t, boolean mayCorrect) {
+  /** The turns that ask for and make a create {@code w} (one to three). */
+  void createTurns(int w, Table t) {
     double r = random.nextDouble();
     if (r < 0.30) {
       script.add(Move.of("request", w, w));
@@ -219,14 +219,15 @@ final class ScriptPlanner {
       script.add(Move.of("provide", w, w));
     } else {
       script.add(Move.of("readback", w));
-      Column fixable = mayCorrect ? fixable(t) : null;
+      Column fixable = fixable(t);
       Move confirm = Move.of("confirm", w, w);
       script.add(fixable != null && random.nextBoolean() ? confirm.withDetail(fixable.name())
           : confirm);
     }
   }
 
-  private boolean corrected(int w) {
+  /** True when the last turn corrected a value read back (no fix needed after it). */
+  private boolean corrected() {
     Move last = script.get(script.size() - 1);
     return "confirm".equals(last.kind()) && last.detail() != null;
   }

@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>{@code max_filler_share} → gate {@code filler_share};
  *   <li>{@code max_adjacent_filler_turns} → {@code adjacent_filler} (recaps never two in a row);
  *   <li>{@code max_repeated_line_share} → {@code repeated_user_line} and {@code
- *       repeated_reply_line} (the assistant's);
+ *       repeated_reply_line} (the assistant's), judged on at least {@link
+ *       #LINE_SHARE_MIN_CONVERSATIONS} conversations (a share of a few is noise);
  *   <li>{@code min_distinct_bigram_ratio} → {@code distinct_bigrams} (at 200 conversations);
  *   <li>{@code min_tool_calls_mean} → {@code tool_calls_mean};
  *   <li>{@code min_read_call_share} → {@code read_call_share};
@@ -26,6 +27,9 @@ import java.util.Map;
  * <p>In: the report's {@code dialogue} section and the recipe's gates section. Out: the gates.
  */
 public final class DialogueGates {
+  /** Below this many conversations the repeated-line shares are not judged. */
+  public static final int LINE_SHARE_MIN_CONVERSATIONS = 100;
+
   private DialogueGates() {}
 
   public static List<Gate> evaluate(Map<String, Object> m, Map<String, Object> cfg) {
@@ -42,12 +46,19 @@ public final class DialogueGates {
           v <= max.longValue()));
     }
     if (cfg.get("max_repeated_line_share") instanceof Number max) {
+      long n = (long) num(m.get("conversations"));
       for (String who : List.of("user", "assistant")) {
         Map<?, ?> line = m.get("most_repeated_" + who + "_line") instanceof Map<?, ?> l ? l
             : Map.of();
         double v = num(line.get("share"));
-        gates.add(new Gate("repeated_" + ("user".equals(who) ? "user" : "reply") + "_line",
-            "<= " + Gates.pct(max.doubleValue()),
+        String name = "repeated_" + ("user".equals(who) ? "user" : "reply") + "_line";
+        if (n < LINE_SHARE_MIN_CONVERSATIONS) {
+          // Two of thirty conversations sharing "Yes." is 6.7 %: too few to judge.
+          gates.add(new Gate(name, "<= " + Gates.pct(max.doubleValue()), "not judged: " + n
+              + " conversations (< " + LINE_SHARE_MIN_CONVERSATIONS + ")", true));
+          continue;
+        }
+        gates.add(new Gate(name, "<= " + Gates.pct(max.doubleValue()),
             Gates.pct(v) + " (" + line.get("conversations") + " conversations)",
             v <= max.doubleValue() + 1e-12));
       }
