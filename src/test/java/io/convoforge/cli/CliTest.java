@@ -123,6 +123,11 @@ class CliTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("sampled 12"), o.out());
     assertTrue(Files.exists(out.resolve("report.json")));
+    // stats prints the family's dialogue metrics.
+    Cli.Outcome stats = Cli.run("stats", out.toString());
+    assertEquals(0, stats.code(), stats.err());
+    assertTrue(stats.out().contains("\ndialogue: filler "), stats.out());
+    assertTrue(stats.out().contains("  most repeated user line: "), stats.out());
   }
 
   @Test
