@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
       GatesCommand.class,
       StatsCommand.class,
       ClusterCommand.class,
+      ExportCommand.class,
+      ViewCommand.class,
+      PushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -7,6 +7,7 @@ import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.Job;
 import io.convoforge.core.run.Locations;
+import io.convoforge.core.run.Progress;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -71,6 +72,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--max-concurrency", description = "LLM calls in flight (llm.max_concurrency).")
   Integer maxConcurrency;
 
+  @Option(names = "--llm-mode", paramLabel = "MODE",
+      description = "online (default) or batch: the provider's batch API, about half the price,"
+          + " answers within 24 h (llm.mode).")
+  String llmMode;
+
   @Option(names = "--cache", paramLabel = "DIR",
       description = "LLM response cache (llm.cache; default .convoforge/cache; 'off').")
   String cache;
@@ -93,6 +99,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "A small run of the recipe (its family says how small) that prints the"
           + " funnel and the pass rate of every judge criterion and rejection reason.")
   boolean trial;
+
+  @Option(names = "--quiet", description = "Print nothing but errors: no live progress, no"
+      + " summary.")
+  boolean quiet;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
@@ -127,6 +137,9 @@ public final class RunCommand implements Callable<Integer> {
     if (cache != null) {
       overrides.add("llm.cache=" + yamlString(cache));
     }
+    if (llmMode != null) {
+      overrides.add("llm.mode=" + yamlString(llmMode));
+    }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
         throw new io.convoforge.core.input.InputException("command line", null,
@@ -145,35 +158,29 @@ public final class RunCommand implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
         .toString();
     boolean local = Locations.isLocal(location);
-    Job.Result r = Job.run(new Job.Request(recipe, overrides, count,
-        local ? Path.of(location) : null, overwrite, beamArgs, accepted, maxCandidates,
-        local ? null : location));
+    Progress.configure(quiet ? null : System.err, RunSummary.stderrIsTerminal());
+    Job.Result r;
+    try {
+      r = Job.run(new Job.Request(recipe, overrides, count, local ? Path.of(location) : null,
+          overwrite, beamArgs, accepted, maxCandidates, local ? null : location));
+    } finally {
+      Progress.configure(null, false);
+    }
     if (r.report().get("template") instanceof String spec) {
       System.out.println("Wrote the Dataflow job specification to " + spec
           + "; nothing ran and no dataset was written.");
       return 0;
     }
-    Map<String, Object> rep = r.report();
-    System.out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s %s%n  %.1f s in the"
-            + " pipeline (%s sampled/s); report: %s%n",
-        r.location(), rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
-        rep.get("rejected"), r.pipelineSeconds(),
-        ((Map<?, ?>) rep.get("timing")).get("sampled_per_second"),
-        Locations.resolve(r.location(), "report.json"));
-    if (rep.get("top_up") instanceof Map<?, ?> t) {
-      System.out.printf("  --accepted %s: %s accepted from %s candidates in %d rounds%s%n",
-          t.get("target"), t.get("accepted"), t.get("candidates_used"),
-          ((List<?>) t.get("rounds")).size(), Boolean.TRUE.equals(t.get("budget_exhausted"))
-              ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
+    if (quiet) {
+      return 0;
     }
+    Map<String, Object> rep = r.report();
+    RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
+    RunSummary.print(r, trial || family == null ? List.of()
+        : family.reportLines(Json.tree(rep)), System.out);
     if (trial) {
       System.out.println();
       StatsCommand.print(Json.tree(rep), System.out);
-    } else {
-      RecipeFamily family = Families.all().get(String.valueOf(rep.get("kind")));
-      if (family != null) {
-        family.reportLines(Json.tree(rep)).forEach(line -> System.out.println("  " + line));
-      }
     }
     return 0;
   }

@@ -20,13 +20,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code convoforge bench offline|llm|sandbox|dedup|grounded-qa|csv|scenario}: measured
+ * {@code convoforge bench offline|llm|batch|sandbox|dedup|grounded-qa|csv|scenario}: measured
  * figures with their targets printed beside them; performance is measured here, never asserted
  * in unit tests. {@code offline} runs the offline recipe at scale (pipeline time only, not JVM
- * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code
- * sandbox} replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent
- * family ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry; {@code
- * cluster} the offline recipe on a local standalone Flink cluster ({@link ClusterBench}).
+ * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code batch}
+ * runs batch mode against the stub's batch endpoints ({@link BatchBench}); {@code sandbox}
+ * replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent family
+ * ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry; {@code cluster}
+ * the offline recipe on a local standalone Flink cluster ({@link ClusterBench}).
  */
 @Command(
     name = "bench",
@@ -35,6 +36,9 @@ import picocli.CommandLine.Unmatched;
         + " 10000) and prints conversations/s and peak heap; 'bench sandbox' replays that many"
         + " conversations in fresh sandbox databases and prints conversations replayed/s;"
         + " 'bench llm' measures rate-limit and concurrency adherence against a local stub;"
+        + " 'bench batch' runs --llm-mode batch against the stub's batch endpoints (--count"
+        + " default 1000) and prints requests per batch file, submit-to-last-result time and"
+        + " batch API calls per 1,000 requests;"
         + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
         + " offline with n = 7;"
         + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
@@ -44,10 +48,14 @@ import picocli.CommandLine.Unmatched;
         + " TaskManager (needs target/convoforge-bundled.jar: mvn -Pdist -DskipTests package).")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
-      description = "offline | llm | sandbox | dedup | grounded-qa | csv | scenario | cluster")
+      description = "offline | llm | batch | sandbox | dedup | grounded-qa | csv | scenario |"
+          + " view-export | cluster")
   String what;
 
-  @Option(names = "--count", defaultValue = "10000")
+  @Option(names = "--count", description = "Elements (default 10000; bench batch 1000).")
+  Integer countGiven;
+
+  /** --count, or 10000 when not given. */
   int count;
 
   @Option(names = "--recipe", defaultValue = "pipelines/crm-tool-use.yaml")
@@ -77,6 +85,18 @@ public final class BenchCommand implements Callable<Integer> {
       description = "bench llm: the stub's latency.")
   int latencyMs;
 
+  @Option(names = "--provider", defaultValue = "openai",
+      description = "bench batch: openai, gemini or vertex.")
+  String provider;
+
+  @Option(names = "--poll-ms", defaultValue = "50",
+      description = "bench batch: the client's first poll after submitting (llm.batch.poll_ms).")
+  int pollMs;
+
+  @Option(names = "--polls-to-finish", defaultValue = "3",
+      description = "bench batch: the stub finishes a batch on this poll.")
+  int pollsToFinish;
+
   @Option(names = "--sample", defaultValue = "5000",
       description = "bench dedup: conversations for the recall check (0 skips it).")
   int sample;
@@ -94,11 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--set", paramLabel = "key=value",
-      description = "bench offline and llm: recipe overrides. By default they run the"
+      description = "bench offline, llm and batch: recipe overrides. By default they run the"
           + " generation stages (sample..filter), the ones that call the backend; e.g. --set stages=[sample,plan,args,utterances,judge,filter,"
           + "repair,enrich] to include more.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "bench view-export: measure this dataset instead of making --count.")
+  Path dir;
   @Option(names = "--per-dataset", defaultValue = "100",
       description = "bench csv: synthetic questions per shipped CSV in the pipeline run (0 skips"
           + " it).")
@@ -122,9 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    count = countGiven == null ? 10000 : countGiven;
     if ("llm".equals(what)) {
       return LlmBench.run(recipe, part, rpm, rateSeconds, concurrency, concurrencySeconds, latencyMs,
           overrides(), beamArgs);
+    }
+    if ("batch".equals(what)) {
+      return BatchBench.run(recipe, countGiven == null ? 1000 : countGiven, provider, pollMs,
+          pollsToFinish, overrides(), beamArgs);
     }
     if ("sandbox".equals(what)) {
       return io.convoforge.bench.SandboxBench.run(recipe, count, beamArgs);
@@ -147,10 +175,13 @@ public final class BenchCommand implements Callable<Integer> {
     if ("grounded-qa".equals(what)) {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
+    if ("view-export".equals(what)) {
+      return ViewExportBench.run(recipe, count, overrides(), beamArgs, dir);
+    }
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
-          "unknown benchmark; expected one of [offline, llm, sandbox, dedup, grounded-qa,"
-              + " csv, scenario, cluster]");
+          "unknown benchmark; expected one of [offline, llm, batch, sandbox, dedup,"
+              + " grounded-qa, csv, scenario, view-export, cluster]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

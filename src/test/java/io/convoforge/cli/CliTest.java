@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.TestSupport;
 import io.convoforge.core.model.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.convoforge.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,29 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path tmp;
 
-  record Outcome(int code, String out, String err) {}
 
-  static synchronized Outcome cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void helpOnEveryCommand() {
     for (String cmd : new String[] {"run", "validate", "tools", "bench"}) {
-      Outcome o = cli(cmd, "--help");
+      Cli.Outcome o = Cli.run(cmd, "--help");
       assertEquals(0, o.code(), cmd);
       assertTrue(o.out().contains("Usage:"), cmd);
     }
@@ -50,18 +31,18 @@ class CliTest {
   @Test
   void runAndStatsPrintTheFamilysSummaryLines() {
     Path out = tmp.resolve("echo");
-    Outcome run = cli("run", "src/test/resources/echo/echo.yaml", "--out", out.toString());
+    Cli.Outcome run = Cli.run("run", "src/test/resources/echo/echo.yaml", "--out", out.toString());
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("  echo: 14 answered"), run.out());
-    Outcome stats = cli("stats", out.toString());
+    Cli.Outcome stats = Cli.run("stats", out.toString());
     assertEquals(0, stats.code(), stats.err());
     assertTrue(stats.out().contains("\necho: 14 answered\n"), stats.out());
   }
 
   @Test
   void validateAcceptsTheShippedRecipes() {
-    assertEquals(0, cli("validate", TestSupport.CRM.toString()).code());
-    Outcome o = cli("validate", TestSupport.CHAINS.toString());
+    assertEquals(0, Cli.run("validate", TestSupport.CRM.toString()).code());
+    Cli.Outcome o = Cli.run("validate", TestSupport.CHAINS.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("1000 elements planned"), o.out());
   }
@@ -70,7 +51,7 @@ class CliTest {
   void validateNamesTheFileAndLineOfAnUnknownTool() {
     Path tasks = TestSupport.write(tmp, "tasks.csv", "task_id,name,description,workflow,weight\n"
         + "A,a,do a,create_client,1\nB,b,do b,create_client>send_fax,1\n");
-    Outcome o = cli("validate", TestSupport.CRM.toString(), "--set", "tasks=" + tasks);
+    Cli.Outcome o = Cli.run("validate", TestSupport.CRM.toString(), "--set", "tasks=" + tasks);
     assertEquals(2, o.code());
     assertTrue(o.err().contains(tasks + ", line 3, column 'workflow': unknown tool 'send_fax'"),
         o.err());
@@ -81,7 +62,7 @@ class CliTest {
   void badSchemaIsNamedAndNothingIsWritten() {
     Path schema = TestSupport.write(tmp, "s.json", "{\"$defs\": {\"A\": ");
     Path out = tmp.resolve("never");
-    Outcome o = cli("run", TestSupport.CRM.toString(), "--set", "schema=" + schema, "--out",
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--set", "schema=" + schema, "--out",
         out.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains(schema + ", line"), o.err());
@@ -95,17 +76,17 @@ class CliTest {
     Path neg = TestSupport.write(tmp, "neg.csv", header + "A,a,x,create_client,-2\n");
     Path empty = TestSupport.write(tmp, "empty.csv", "");
     Path cols = TestSupport.write(tmp, "cols.csv", "task_id,workflow,weight\nA,create_client,1\n");
-    assertTrue(cli("validate", TestSupport.CRM.toString(), "--set", "tasks=" + neg).err()
+    assertTrue(Cli.run("validate", TestSupport.CRM.toString(), "--set", "tasks=" + neg).err()
         .contains(neg + ", line 2, column 'weight'"));
-    assertTrue(cli("validate", TestSupport.CRM.toString(), "--set", "tasks=" + empty).err()
+    assertTrue(Cli.run("validate", TestSupport.CRM.toString(), "--set", "tasks=" + empty).err()
         .contains(empty + ": the file is empty"));
-    assertTrue(cli("validate", TestSupport.CRM.toString(), "--set", "tasks=" + cols).err()
+    assertTrue(Cli.run("validate", TestSupport.CRM.toString(), "--set", "tasks=" + cols).err()
         .contains(cols + ", line 1 (header): missing column 'name'"));
   }
 
   @Test
   void toolsPrintsOpenAiFormat() throws Exception {
-    Outcome o = cli("tools", "data/crm/tables.schema.json");
+    Cli.Outcome o = Cli.run("tools", "data/crm/tables.schema.json");
     assertEquals(0, o.code());
     JsonNode tools = Json.MAPPER.readTree(o.out());
     assertEquals(50, tools.size());
@@ -114,7 +95,7 @@ class CliTest {
 
   @Test
   void unknownFlagIsAUsageError() {
-    Outcome o = cli("run", TestSupport.CRM.toString(), "--out", tmp.resolve("x").toString(),
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--out", tmp.resolve("x").toString(),
         "--no-such-flag=3");
     assertEquals(2, o.code());
     assertTrue(o.err().contains("neither a convoforge option nor a Beam pipeline option"),
@@ -125,12 +106,12 @@ class CliTest {
   void runnerProfileBecomesBeamFlagsAndABadOneIsNamed() throws Exception {
     Path profile = TestSupport.write(tmp, "p.yaml", "runner: DirectRunner\ntargetParallelism: 1\n");
     Path out = tmp.resolve("prof");
-    Outcome ok = cli("run", TestSupport.CRM.toString(), "--count", "4", "--out", out.toString(),
+    Cli.Outcome ok = Cli.run("run", TestSupport.CRM.toString(), "--count", "4", "--out", out.toString(),
         "--conf", profile.toString());
     assertEquals(0, ok.code(), ok.err());
     assertTrue(Files.readString(out.resolve("report.json")).contains("\"DirectRunner\""));
     Path bad = TestSupport.write(tmp, "bad.yaml", "- just\n- a list\n");
-    Outcome o = cli("run", TestSupport.CRM.toString(), "--conf", bad.toString());
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--conf", bad.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains(bad + ": expected a mapping of Beam options"), o.err());
   }
@@ -138,9 +119,32 @@ class CliTest {
   @Test
   void runWritesTheDataset() {
     Path out = tmp.resolve("ok");
-    Outcome o = cli("run", TestSupport.CRM.toString(), "--count", "12", "--out", out.toString());
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--count", "12", "--out", out.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("sampled 12"), o.out());
     assertTrue(Files.exists(out.resolve("report.json")));
+    // stats prints the family's dialogue metrics.
+    Cli.Outcome stats = Cli.run("stats", out.toString());
+    assertEquals(0, stats.code(), stats.err());
+    assertTrue(stats.out().contains("\ndialogue: filler "), stats.out());
+    assertTrue(stats.out().contains("  most repeated user line: "), stats.out());
+  }
+
+  @Test
+  void quietPrintsNothingAndTheSummaryNamesTheNextCommands() {
+    Path out = tmp.resolve("quiet");
+    Cli.Outcome q = Cli.run("run", TestSupport.CRM.toString(), "--count", "8", "--quiet", "--out",
+        out.toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
+    assertEquals(0, q.code(), q.err());
+    assertEquals("", q.out());
+    assertEquals("", q.err());
+    assertTrue(Files.isRegularFile(out.resolve("report.json")));
+    Cli.Outcome o = Cli.run("run", TestSupport.CRM.toString(), "--count", "8", "--out",
+        tmp.resolve("loud").toString(), "--set", "stages=[sample,plan,args,utterances,judge,filter]");
+    assertEquals(0, o.code(), o.err());
+    for (String s : new String[] {"accepted 8", "gates: all", "./convoforge view ",
+        "./convoforge export ", "./convoforge gates "}) {
+      assertTrue(o.out().contains(s), s + " in " + o.out());
+    }
   }
 }

@@ -31,12 +31,18 @@ import java.util.regex.Pattern;
  * {@code :generateContent}), and their embedding endpoints (OpenAI {@code /embeddings}, Gemini
  * {@code :batchEmbedContents}, Vertex {@code :predict}) with {@link #vector}s. It answers each
  * convoforge stage with schema-valid JSON after a fixed latency, and injects faults on request:
- * 429 with Retry-After, 500, a timeout, malformed JSON, schema-breaking JSON, a truncated answer
- * (embeddings: the first three, as stage {@link #EMBED}). Used by the tests and {@code bench llm}.
+ * 429 with Retry-After, 500, 401/404/400, a timeout, malformed JSON, schema-breaking JSON, a
+ * truncated answer (embeddings: the HTTP errors and the timeout, as stage {@link #EMBED}). Its
+ * batch endpoints ({@link #batches()}) answer each batch line with the same logic. Used by the
+ * tests and {@code bench}.
  */
 public final class StubLlmServer implements AutoCloseable {
   /** The faults it can inject. */
-  public enum Fault { RATE_LIMIT, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, SCHEMA_BREAKING, LENGTH }
+  public enum Fault {
+    RATE_LIMIT, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, SCHEMA_BREAKING, LENGTH,
+    /** Permanent errors: 401 (a wrong key), 404 (an unknown model), 400 (a bad request). */
+    UNAUTHORIZED, NOT_FOUND, BAD_REQUEST
+  }
 
   private record Rule(Fault fault, String stage, AtomicInteger remaining, boolean firstAskOnly) {}
 
@@ -69,8 +75,10 @@ public final class StubLlmServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<String> authHeaders = new ConcurrentLinkedQueue<>();
   private final AtomicInteger embeddedTexts = new AtomicInteger();
   private final Set<String> paths = ConcurrentHashMap.newKeySet();
+  private final StubBatches batches = new StubBatches(this);
   private volatile long timeoutSleepMs = 3000;
   private volatile double retryAfterSeconds = 0.2;
+  private volatile double retryInfoSeconds = -1;
 
   static {
     // The JDK server writes a response's headers and body separately; without TCP_NODELAY,
@@ -120,8 +128,22 @@ public final class StubLlmServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * 429s carry no Retry-After header but, as Google's APIs do, a {@code google.rpc.RetryInfo}
+   * detail in the error body with this {@code retryDelay}.
+   */
+  public StubLlmServer retryInfoSeconds(double s) {
+    retryInfoSeconds = s;
+    return this;
+  }
+
   public void clearFaults() {
     rules.clear();
+  }
+
+  /** The batch endpoints (OpenAI files + batches, Gemini batches, Vertex batch prediction). */
+  public StubBatches batches() {
+    return batches;
   }
 
   /** Base URL for the OpenAI SDK. */
@@ -193,72 +215,88 @@ public final class StubLlmServer implements AutoCloseable {
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       String goog = ex.getRequestHeaders().getFirst("x-goog-api-key");
       authHeaders.add(String.valueOf(auth) + "|" + goog);
-      byte[] raw = ex.getRequestBody().readAllBytes();
-      bodies.add(io.convoforge.core.llm.Prompts.sha256(ex.getRequestURI().getPath() + "\0"
-          + new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
-      JsonNode body = Json.MAPPER.readTree(raw);
       String path = ex.getRequestURI().getPath();
       paths.add(path);
+      if (batches.handles(ex.getRequestMethod(), path)) {
+        batches.handle(ex);
+        return;
+      }
+      byte[] raw = ex.getRequestBody().readAllBytes();
+      bodies.add(io.convoforge.core.llm.Prompts.sha256(path + "\0"
+          + new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
+      JsonNode body = Json.MAPPER.readTree(raw);
       if (path.endsWith("/embeddings") || path.endsWith(":batchEmbedContents")
           || path.endsWith(":predict") || path.endsWith(":embedContent")) {
         embed(ex, path, body, arrived);
         return;
       }
-      boolean openAi = ex.getRequestURI().getPath().endsWith("/chat/completions");
-      boolean gen = ex.getRequestURI().getPath().endsWith(":generateContent");
+      boolean openAi = path.endsWith("/chat/completions");
+      boolean gen = path.endsWith(":generateContent");
       if (!openAi && !gen) {
         send(ex, 404, "{\"error\":{\"message\":\"no such path\"}}", null);
         return;
       }
-      JsonNode schema = openAi ? body.path("response_format").path("json_schema").path("schema")
-          : firstPresent(body.path("generationConfig"), "responseJsonSchema",
-              "response_json_schema", "responseSchema");
-      String stage = stageOf(schema);
-      byStage.computeIfAbsent(stage, k -> new AtomicInteger()).incrementAndGet();
-      List<String> userTexts = new java.util.ArrayList<>();
-      if (openAi) {
-        for (JsonNode m : body.path("messages")) {
-          if ("user".equals(m.path("role").asText())) {
-            userTexts.add(text(m.path("content")));
-          }
-        }
-      } else {
-        for (JsonNode c : body.path("contents")) {
-          if (!"model".equals(c.path("role").asText())) {
-            StringBuilder sb = new StringBuilder();
-            c.path("parts").forEach(p -> sb.append(p.path("text").asText()));
-            userTexts.add(sb.toString());
-          }
-        }
-      }
-      Fault fault = pick(stage, userTexts.size() > 1);
-      if (answeredWithFault(ex, fault, arrived)) {
+      Chat c = chat(body, openAi);
+      if (answeredWithFault(ex, c.fault(), arrived)) {
         return;
       }
-      String answer;
-      boolean truncated = false;
-      if (fault == Fault.MALFORMED_JSON) {
-        answer = "{\"steps\": [ this is not JSON";
-      } else if (fault == Fault.SCHEMA_BREAKING) {
-        answer = "{\"unexpected\": true}";
-      } else if (fault == Fault.LENGTH) {
-        String full = answer(stage, userTexts.isEmpty() ? "" : userTexts.get(0), schema);
-        answer = full.substring(0, Math.max(1, full.length() / 2));
-        truncated = true;
-      } else {
-        answer = answer(stage, userTexts.isEmpty() ? "" : userTexts.get(0), schema);
-      }
-      long in = body.toString().length() / 4;
-      long out = answer.length() / 4 + 1;
       // The latency is the server's response time: arrival to answer, computing included.
       sleepUntil(arrived + latencyMs * 1_000_000);
-      send(ex, 200, openAi ? openAiBody(answer, truncated, in, out)
-          : genBody(answer, truncated, in, out), null);
+      send(ex, 200, c.body(), null);
     } catch (RuntimeException e) {
       send(ex, 500, error(500, "INTERNAL", "stub bug: " + e), null);
     } finally {
       finished(ex);
     }
+  }
+
+  /** A chat request's stage, the fault the rules give it (or null) and the answer's body. */
+  record Chat(String stage, Fault fault, String body) {}
+
+  /**
+   * Answers a chat request body (OpenAI chat completions, or a {@code generateContent} request)
+   * as the endpoint would, counted as one request of its stage; also what a batch line gets.
+   */
+  Chat chat(JsonNode body, boolean openAi) {
+    JsonNode schema = openAi ? body.path("response_format").path("json_schema").path("schema")
+        : firstPresent(body.path("generationConfig"), "responseJsonSchema",
+            "response_json_schema", "responseSchema");
+    String stage = stageOf(schema);
+    byStage.computeIfAbsent(stage, k -> new AtomicInteger()).incrementAndGet();
+    List<String> userTexts = new java.util.ArrayList<>();
+    if (openAi) {
+      for (JsonNode m : body.path("messages")) {
+        if ("user".equals(m.path("role").asText())) {
+          userTexts.add(text(m.path("content")));
+        }
+      }
+    } else {
+      for (JsonNode c : body.path("contents")) {
+        if (!"model".equals(c.path("role").asText())) {
+          StringBuilder sb = new StringBuilder();
+          c.path("parts").forEach(p -> sb.append(p.path("text").asText()));
+          userTexts.add(sb.toString());
+        }
+      }
+    }
+    Fault fault = pick(stage, userTexts.size() > 1);
+    String answer;
+    boolean truncated = false;
+    if (fault == Fault.MALFORMED_JSON) {
+      answer = "{\"steps\": [ this is not JSON";
+    } else if (fault == Fault.SCHEMA_BREAKING) {
+      answer = "{\"unexpected\": true}";
+    } else if (fault == Fault.LENGTH) {
+      String full = answer(stage, userTexts.isEmpty() ? "" : userTexts.get(0), schema);
+      answer = full.substring(0, Math.max(1, full.length() / 2));
+      truncated = true;
+    } else {
+      answer = answer(stage, userTexts.isEmpty() ? "" : userTexts.get(0), schema);
+    }
+    long in = body.toString().length() / 4;
+    long out = answer.length() / 4 + 1;
+    return new Chat(stage, fault, openAi ? openAiBody(answer, truncated, in, out)
+        : genBody(answer, truncated, in, out));
   }
 
   /**
@@ -269,12 +307,26 @@ public final class StubLlmServer implements AutoCloseable {
       throws IOException {
     if (fault == Fault.RATE_LIMIT || fault == Fault.SERVER_ERROR) {
       sleepUntil(arrived + latencyMs * 1_000_000);
-      if (fault == Fault.RATE_LIMIT) {
+      if (fault == Fault.RATE_LIMIT && retryInfoSeconds >= 0) {
+        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(
+            error(429, "RESOURCE_EXHAUSTED", "slow down"));
+        ((ObjectNode) body.get("error")).putArray("details").addObject()
+            .put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+            .put("retryDelay", retryInfoSeconds + "s");
+        send(ex, 429, body.toString(), null);
+      } else if (fault == Fault.RATE_LIMIT) {
         send(ex, 429, error(429, "RESOURCE_EXHAUSTED", "slow down"),
             String.valueOf(retryAfterSeconds));
       } else {
         send(ex, 500, error(500, "INTERNAL", "the stub failed"), null);
       }
+      return true;
+    }
+    if (fault == Fault.UNAUTHORIZED || fault == Fault.NOT_FOUND || fault == Fault.BAD_REQUEST) {
+      int code = fault == Fault.UNAUTHORIZED ? 401 : fault == Fault.NOT_FOUND ? 404 : 400;
+      send(ex, code, error(code, fault == Fault.UNAUTHORIZED ? "UNAUTHENTICATED"
+          : fault == Fault.NOT_FOUND ? "NOT_FOUND" : "INVALID_ARGUMENT",
+          "refused by the stub"), null);
       return true;
     }
     if (fault == Fault.TIMEOUT) {
@@ -584,7 +636,7 @@ public final class StubLlmServer implements AutoCloseable {
     return r.toString();
   }
 
-  private static String error(int code, String status, String message) {
+  static String error(int code, String status, String message) {
     return "{\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\",\"status\":\""
         + status + "\",\"type\":\"" + status + "\"}}";
   }
@@ -619,7 +671,7 @@ public final class StubLlmServer implements AutoCloseable {
     }
   }
 
-  private void send(HttpExchange ex, int code, String body, String retryAfter)
+  void send(HttpExchange ex, int code, String body, String retryAfter)
       throws IOException {
     finished(ex);
     byte[] b = body.getBytes(StandardCharsets.UTF_8);

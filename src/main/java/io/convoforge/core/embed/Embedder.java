@@ -11,6 +11,15 @@ public interface Embedder extends AutoCloseable {
   /** One vector per text, in order, each of {@link #dimension()} floats and L2-normalised. */
   List<float[]> embed(List<String> texts);
 
+  /**
+   * Like {@link #embed}, but a text that cannot be embedded (a permanent provider error, or the
+   * retries running out) comes back as its reason instead of failing the whole batch. Any other
+   * failure still throws.
+   */
+  default Embedded embedEach(List<String> texts) {
+    return Embedded.all(embed(texts));
+  }
+
   int dimension();
 
   @Override

@@ -46,4 +46,15 @@ public interface RecipeFamily extends RecipeKind {
   default List<Object> commands() {
     return List.of();
   }
+
+  /**
+   * What the family adds to exports of a dataset made with {@code recipe} (system prompt, tools,
+   * roles, siblings, caveats); {@code recipe} is null when the dataset's recipe cannot be found,
+   * and the profile must then fall back on what the records say. Bad inputs the recipe names
+   * are an {@link io.convoforge.core.input.InputException}. Default: {@link
+   * ExportProfile#DEFAULT}.
+   */
+  default ExportProfile exportProfile(Recipe recipe) {
+    return ExportProfile.DEFAULT;
+  }
 }

@@ -23,12 +23,27 @@ public interface Backend extends Serializable {
   Batching batching();
 
   /**
+   * How {@code stage} batches its calls: {@link #batching()}, unless the stage's calls go to the
+   * provider's batch API ({@code llm.mode: batch}), where a group is one provider batch.
+   */
+  default Batching batching(String stage) {
+    return batching();
+  }
+
+  /**
    * A session of structured calls for one stage, on the worker, with the family's {@code
    * prompts}; the calls share the run's throttle budget named by {@code runId}.
    */
   LlmSession open(Prompts prompts, String stage, String runId);
 
-  /** See {@link #batching()}. */
-  record Batching(int shards, int batchSize, long maxBufferingMillis, int concurrency)
-      implements Serializable {}
+  /**
+   * See {@link #batching()}. {@code providerBatches}: each group's requests go to the
+   * provider's batch API ({@code llm.mode: batch}) instead of being called concurrently.
+   */
+  record Batching(int shards, int batchSize, long maxBufferingMillis, int concurrency,
+      boolean providerBatches) implements Serializable {
+    public Batching(int shards, int batchSize, long maxBufferingMillis, int concurrency) {
+      this(shards, batchSize, maxBufferingMillis, concurrency, false);
+    }
+  }
 }

@@ -17,6 +17,8 @@ import io.convoforge.core.model.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code generateContent} through Google's Gen AI SDK ({@code com.google.genai:google-genai}):
@@ -64,12 +66,33 @@ final class GenAiClient implements LlmClient {
 
   @Override
   public LlmReply call(LlmRequest r) throws LlmException {
+    GenerateContentResponse resp;
+    try {
+      resp = client.models.generateContent(r.model(), contents(r), config(r));
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
+    return reply(resp);
+  }
+
+  /** The SDK client, for the batch API ({@link GeminiBatches}, {@link VertexBatches}). */
+  Client sdk() {
+    return client;
+  }
+
+  /** The conversation of {@code r}: user and model turns, alternating. */
+  static List<Content> contents(LlmRequest r) {
     List<Content> contents = new ArrayList<>();
     List<String> m = r.messages();
     for (int i = 0; i < m.size(); i++) {
       contents.add(Content.builder().role(i % 2 == 0 ? "user" : "model")
           .parts(List.of(Part.fromText(m.get(i)))).build());
     }
+    return contents;
+  }
+
+  /** System text, sampling parameters and the answer's JSON Schema of {@code r}. */
+  static GenerateContentConfig config(LlmRequest r) {
     GenerateContentConfig.Builder c = GenerateContentConfig.builder()
         .responseMimeType("application/json")
         .responseJsonSchema(Json.MAPPER.convertValue(r.schema(), Map.class));
@@ -85,12 +108,11 @@ final class GenAiClient implements LlmClient {
     if (r.maxTokens() != null) {
       c.maxOutputTokens(r.maxTokens());
     }
-    GenerateContentResponse resp;
-    try {
-      resp = client.models.generateContent(r.model(), contents, c.build());
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return c.build();
+  }
+
+  /** The answer in a response (online, or one result of a batch). */
+  static LlmReply reply(GenerateContentResponse resp) {
     String text = resp.text();
     String finish = resp.finishReason() == null ? "STOP" : resp.finishReason().toString();
     long in = resp.usageMetadata().flatMap(u -> u.promptTokenCount()).orElse(0);
@@ -151,12 +173,20 @@ final class GenAiClient implements LlmClient {
     return new EmbedReply(out, tokens);
   }
 
-  /** Classifies an SDK failure for the retry loop (the SDK exposes no Retry-After). */
-  private static LlmException failure(RuntimeException e) {
+  private static final Pattern RETRY_DELAY =
+      Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
+
+  /**
+   * Classifies an SDK failure for the retry loop. The SDK exposes no headers, but a 429 from
+   * Google usually carries a {@code google.rpc.RetryInfo} detail ({@code "retryDelay": "3s"}),
+   * which the SDK copies into the exception's message: that delay is honoured.
+   */
+  static LlmException failure(RuntimeException e) {
     if (e instanceof ApiException ae) {
       int code = ae.code();
       if (code == 429) {
-        return new LlmException(LlmException.Kind.RATE_LIMITED, "HTTP 429", -1);
+        return new LlmException(LlmException.Kind.RATE_LIMITED, "HTTP 429",
+            retryDelayMillis(ae.getMessage()));
       }
       boolean transientError = code >= 500 || code == 408 || code <= 0;
       return new LlmException(transientError ? LlmException.Kind.TRANSIENT
@@ -165,6 +195,15 @@ final class GenAiClient implements LlmClient {
     // The SDK wraps I/O failures (timeouts, resets) and unparseable bodies in runtime errors.
     return new LlmException(LlmException.Kind.TRANSIENT,
         "I/O: " + e.getClass().getSimpleName(), -1);
+  }
+
+  /** The {@code retryDelay} of a RetryInfo detail in an error message, in ms; -1 if none. */
+  static long retryDelayMillis(String message) {
+    if (message == null) {
+      return -1;
+    }
+    Matcher m = RETRY_DELAY.matcher(message);
+    return m.find() ? Math.round(Double.parseDouble(m.group(1)) * 1000) : -1;
   }
 
   @Override

@@ -54,6 +54,7 @@ public final class LlmBackend implements Backend {
     deepMerge(merged, recipeLlm);
     absoluteCache(merged);
     LlmSettings s = new LlmSettings(provider, merged);
+    BatchSettings.check(s);
     if ((VERTEX.equals(provider) || ANTHROPIC_VERTEX.equals(provider))
         && (s.string("project") == null || s.string("location") == null)) {
       throw new InputException(where, null,
@@ -93,7 +94,23 @@ public final class LlmBackend implements Backend {
 
   @Override
   public LlmSession open(Prompts prompts, String stage, String runId) {
-    return new LlmSession(settings, prompts, client(settings), stage, runId);
+    return new LlmSession(settings, prompts, client(settings), stage, runId,
+        batchApis(settings));
+  }
+
+  /** The provider's batch API over a session's SDK client; null for a provider without one. */
+  static BatchApi.Factory batchApis(LlmSettings settings) {
+    switch (settings.provider()) {
+      case OPENAI:
+        return c -> new OpenAiBatches(((OpenAiClient) c).sdk());
+      case GEMINI:
+        return c -> new GeminiBatches(((GenAiClient) c).sdk());
+      case VERTEX:
+        String staging = settings.batchStaging();
+        return c -> new VertexBatches(((GenAiClient) c).sdk(), staging);
+      default:
+        return null;
+    }
   }
 
   /**
@@ -155,6 +172,16 @@ public final class LlmBackend implements Backend {
     return new Batching(settings.values().get("shards") == null ? 0 : settings.shards(),
         settings.batchSize(), settings.maxBufferingMillis(),
         Math.max(1, settings.maxConcurrency()));
+  }
+
+  /** In batch mode a group is up to {@code llm.batch.group_size} elements, run on one thread. */
+  @Override
+  public Batching batching(String stage) {
+    if (!settings.batchMode(stage)) {
+      return batching();
+    }
+    return new Batching(settings.shards(), settings.batchGroupSize(),
+        settings.batchMaxBufferingMillis(), 1, true);
   }
 
   @SuppressWarnings("unchecked")

@@ -27,6 +27,18 @@ public final class LlmException extends Exception {
     return retryAfterMillis;
   }
 
+  /**
+   * The kind of an HTTP status: 429 rate-limited; 5xx, 408 and 409 transient; any other 4xx
+   * permanent. Also how a batch result line's status is read.
+   */
+  static Kind kindOf(int status) {
+    if (status == 429) {
+      return Kind.RATE_LIMITED;
+    }
+    return status >= 500 || status == 408 || status == 409 || status <= 0 ? Kind.TRANSIENT
+        : Kind.PERMANENT;
+  }
+
   /** Parses a Retry-After header value in seconds (fractional allowed); -1 when absent or odd. */
   static long parseRetryAfter(String v) {
     if (v == null || v.isBlank()) {

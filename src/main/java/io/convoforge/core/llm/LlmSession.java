@@ -24,6 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The cache key is (element, stage, round, request): two elements whose prompts are identical
  * each get their own sample, and a rerun pays for nothing. One session per stage and DoFn
  * instance (or call thread), opened on the worker; the API key never leaves the client.
+ *
+ * <p>In batch mode ({@code llm.mode: batch}, or per stage) the call inside a {@link BatchScope}
+ * waits for the stage's provider batch instead of calling the chat endpoint (see {@link
+ * BatchScope}); everything after the answer is the same. Every permanent error counts towards the
+ * run's {@link RunBreaker}, which stops a run whose calls all fail the same way.
  */
 public final class LlmSession implements AutoCloseable {
   private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
@@ -35,9 +40,11 @@ public final class LlmSession implements AutoCloseable {
   private final String runId;
   private final ResponseCache cache;
   private final CallMeter meter;
+  private final BatchApi.Factory batchApis;
+  private BatchApi batchApi;
 
   LlmSession(LlmSettings settings, Prompts prompts, LlmClient client, String stage,
-      String runId) {
+      String runId, BatchApi.Factory batchApis) {
     this.settings = settings;
     this.prompts = prompts;
     this.client = client;
@@ -45,6 +52,7 @@ public final class LlmSession implements AutoCloseable {
     this.runId = runId;
     this.cache = settings.cacheEnabled() ? new ResponseCache(settings.cacheDir()) : null;
     this.meter = new CallMeter();
+    this.batchApis = batchApis;
   }
 
   /**
@@ -53,7 +61,7 @@ public final class LlmSession implements AutoCloseable {
    */
   public static LlmSession of(LlmSettings settings, Prompts prompts, LlmClient client,
       String stage, String runId) {
-    return new LlmSession(settings, prompts, client, stage, runId);
+    return new LlmSession(settings, prompts, client, stage, runId, null);
   }
 
   /** A semantic check beyond the JSON Schema: the violations, empty when the answer is fine. */
@@ -136,10 +144,19 @@ public final class LlmSession implements AutoCloseable {
     throw new RejectException(reason, prompt + ": " + String.join("; ", errors), reply.text());
   }
 
-  /** Cache, then throttle and call with retries. */
+  /**
+   * Settled batch answers, then the cache; then, in batch mode inside a {@link BatchScope},
+   * register the request and wait for the batch (by throwing); otherwise throttle and call.
+   */
   private LlmReply call(String elementId, int round, LlmRequest req) throws RejectException {
-    String key = cache == null ? null
-        : ResponseCache.key(settings.provider(), settings.baseUrl(), elementId, round, req);
+    String key = ResponseCache.key(settings.provider(), settings.baseUrl(), elementId, round, req);
+    BatchScope scope = settings.batchMode(stage) ? BatchScope.current() : null;
+    if (scope != null) {
+      LlmReply settled = scope.answer(key);
+      if (settled != null) {
+        return settled;
+      }
+    }
     if (cache != null) {
       LlmReply hit = cache.get(key);
       if (hit != null) {
@@ -147,19 +164,42 @@ public final class LlmSession implements AutoCloseable {
         return hit;
       }
     }
+    if (scope != null) {
+      throw scope.register(new BatchScope.Pending(key, elementId, round, req, this));
+    }
+    return online(key, elementId, req);
+  }
+
+  /**
+   * One online call under the run's throttle and retries, metered at the online price, cached
+   * under {@code key}; a permanent error counts towards the run's {@link RunBreaker}.
+   */
+  LlmReply online(String key, String elementId, LlmRequest req) throws RejectException {
     int shard = (int) Math.floorMod(Seeds.hash(elementId), (long) settings.shards());
     Throttle throttle = Throttle.forRun(runId, settings, shard);
     long est = req.promptChars() / 4 + (req.maxTokens() == null ? 1024 : req.maxTokens());
     LlmReply reply;
+    RunBreaker breaker = RunBreaker.forRun(runId);
     try {
       reply = CallLoop.run(settings, throttle, meter, est, () -> client.call(req),
           r -> r.tokensIn() + r.tokensOut());
     } catch (LlmException e) {
+      if (e.kind() == LlmException.Kind.PERMANENT) {
+        breaker.permanent(settings.provider(), req.stage(), e.getMessage(),
+            settings.stopAfterErrors());
+      }
       throw new RejectException(e.kind() == LlmException.Kind.PERMANENT ? "llm_error"
           : "llm_unavailable", req.stage() + ": " + e.getMessage());
     }
+    breaker.success();
     meter.tokens(reply, settings.price(req.stage(), "input"),
         settings.price(req.stage(), "output"));
+    store(key, reply);
+    return reply;
+  }
+
+  /** Writes an answer to the response cache (a failed write is counted, not fatal). */
+  void store(String key, LlmReply reply) {
     if (cache != null) {
       try {
         cache.put(key, reply);
@@ -167,7 +207,38 @@ public final class LlmSession implements AutoCloseable {
         meter.cacheErrors.inc();
       }
     }
-    return reply;
+  }
+
+  LlmSettings settings() {
+    return settings;
+  }
+
+  String stage() {
+    return stage;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  ResponseCache cache() {
+    return cache;
+  }
+
+  CallMeter meter() {
+    return meter;
+  }
+
+  /** The provider's batch API over this session's client, opened on first use. */
+  BatchApi batchApi() {
+    if (batchApis == null) {
+      throw new IllegalStateException("batch mode needs the openai, gemini or vertex backend"
+          + " (stage " + stage + ")");
+    }
+    if (batchApi == null) {
+      batchApi = batchApis.open(client);
+    }
+    return batchApi;
   }
 
   private static String firstLine(String s) {

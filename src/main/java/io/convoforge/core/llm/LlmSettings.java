@@ -18,6 +18,39 @@ public final class LlmSettings implements Serializable {
     this.values = new LinkedHashMap<>(values);
   }
 
+  /**
+   * Keys that change how calls travel, never what is asked or answered: the mode, the batch
+   * settings, the cache, the budget, the retries, the grouping and the breaker.
+   */
+  private static final java.util.Set<String> TRANSPORT = java.util.Set.of("mode", "batch",
+      "cache", "max_rpm", "max_tpm", "max_concurrency", "max_attempts", "timeout_seconds",
+      "backoff_ms", "shards", "batch_size", "max_buffering_ms", "stop_after_errors");
+
+  /**
+   * A recipe's {@code llm} section without the {@link #TRANSPORT} keys (per stage too): what a
+   * run's identity depends on, so the same recipe run online or in batch mode, with another
+   * cache or budget, writes byte-identical records.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> identity(Map<String, Object> llm) {
+    Map<String, Object> out = new java.util.TreeMap<>(llm);
+    out.keySet().removeAll(TRANSPORT);
+    if (out.get("stages") instanceof Map<?, ?> stages) {
+      Map<String, Object> st = new java.util.TreeMap<>();
+      ((Map<String, Object>) stages).forEach((k, v) -> {
+        if (v instanceof Map<?, ?> m) {
+          Map<String, Object> c = new java.util.TreeMap<>((Map<String, Object>) m);
+          c.keySet().removeAll(TRANSPORT);
+          st.put(k, c);
+        } else {
+          st.put(k, v);
+        }
+      });
+      out.put("stages", st);
+    }
+    return out;
+  }
+
   /** Settings of {@code provider} with these values (a profile merged with the recipe's). */
   public static LlmSettings of(String provider, Map<String, Object> values) {
     return new LlmSettings(provider, values);
@@ -135,6 +168,103 @@ public final class LlmSettings implements Serializable {
     }
     return !"off".equalsIgnoreCase(string("cache")) && !"none".equalsIgnoreCase(
         string("cache"));
+  }
+
+  /** {@code online} or {@code batch}: {@code llm.stages.<stage>.mode}, then {@code llm.mode}. */
+  String mode(String stage) {
+    Object m = forStage(stage, "mode");
+    return m == null || String.valueOf(m).isBlank() ? ONLINE : String.valueOf(m).trim();
+  }
+
+  /** True when the stage's calls go to the provider's batch API. */
+  boolean batchMode(String stage) {
+    return BATCH.equals(mode(stage));
+  }
+
+  static final String ONLINE = "online";
+  static final String BATCH = "batch";
+
+  /** A number of the {@code llm.batch} section. */
+  @SuppressWarnings("unchecked")
+  double batch(String key, double dflt) {
+    Object b = values.get("batch");
+    Object v = b instanceof Map ? ((Map<String, Object>) b).get(key) : null;
+    if (v instanceof Number) {
+      return ((Number) v).doubleValue();
+    }
+    if (v instanceof String && !((String) v).isBlank()) {
+      return Double.parseDouble((String) v);
+    }
+    return dflt;
+  }
+
+  /** A string of the {@code llm.batch} section, or null. */
+  @SuppressWarnings("unchecked")
+  String batchString(String key) {
+    Object b = values.get("batch");
+    Object v = b instanceof Map ? ((Map<String, Object>) b).get(key) : null;
+    return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v);
+  }
+
+  /** First poll of a submitted batch after this long; the interval then doubles. */
+  long batchPollMillis() {
+    return (long) batch("poll_ms", 30_000);
+  }
+
+  /** The longest interval between two polls of a batch. */
+  long batchPollMaxMillis() {
+    return Math.max(batchPollMillis(), (long) batch("poll_max_ms", 600_000));
+  }
+
+  /** How many times a request is submitted in a batch before it is rejected. */
+  int batchMaxSubmissions() {
+    return Math.max(1, (int) batch("max_submissions", 3));
+  }
+
+  /** Follow-up rounds (re-asks, further asks) of at most this many requests go online. */
+  int batchOnlineMax() {
+    return Math.max(0, (int) batch("online_max", 16));
+  }
+
+  /** Elements collected into one group (one batch per provider limit) per shard. */
+  int batchGroupSize() {
+    return Math.max(1, (int) batch("group_size", 10_000));
+  }
+
+  /** How long a shard's group waits for more elements before it is submitted. */
+  long batchMaxBufferingMillis() {
+    return (long) batch("max_buffering_ms", 600_000);
+  }
+
+  /** Most requests per provider batch (the provider's own limit applies too). */
+  int batchMaxRequests() {
+    return Math.max(1, (int) batch("max_requests", 50_000));
+  }
+
+  /**
+   * Where Vertex AI batch prediction reads its input and writes its output (a Beam FileSystems
+   * folder, {@code gs://} in production); default {@code <cache>/batch-io} when the cache is on
+   * Cloud Storage or the endpoint is local.
+   */
+  String batchStaging() {
+    String s = batchString("staging");
+    return s != null ? s : cacheDir().replaceAll("/+$", "") + "/batch-io";
+  }
+
+  /**
+   * Fraction of the online price paid for a batch request: 1 - {@code batch_discount} (a
+   * profile key; 0.5, half price, for OpenAI, the Gemini API and Vertex AI).
+   */
+  double batchPriceFactor() {
+    return 1 - number("batch_discount", 0.5);
+  }
+
+  /**
+   * After this many consecutive permanent errors with the same cause and no success in between,
+   * the run stops ({@code llm.stop_after_errors}; 0 never stops).
+   */
+  int stopAfterErrors() {
+    return (int) number("stop_after_errors", 20);
   }
 
   /** US dollars per million input/output tokens of the stage's model, from the profile. */

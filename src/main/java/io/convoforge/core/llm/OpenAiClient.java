@@ -41,6 +41,22 @@ final class OpenAiClient implements LlmClient {
 
   @Override
   public LlmReply call(LlmRequest r) throws LlmException {
+    ChatCompletion done;
+    try {
+      done = client.chat().completions().create(params(r));
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
+    return reply(done);
+  }
+
+  /** The SDK client, for the batch API ({@link OpenAiBatches}). */
+  OpenAIClient sdk() {
+    return client;
+  }
+
+  /** The chat completion request of {@code r}: the same body online and in a batch line. */
+  static ChatCompletionCreateParams params(LlmRequest r) {
     ChatCompletionCreateParams.Builder p = ChatCompletionCreateParams.builder().model(r.model());
     if (r.system() != null && !r.system().isBlank()) {
       p.addSystemMessage(r.system());
@@ -74,12 +90,11 @@ final class OpenAiClient implements LlmClient {
             .schema(sb.build())
             .build())
         .build());
-    ChatCompletion done;
-    try {
-      done = client.chat().completions().create(p.build());
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return p.build();
+  }
+
+  /** The answer in a chat completion (online, or the body of a batch result line). */
+  static LlmReply reply(ChatCompletion done) throws LlmException {
     if (done.choices().isEmpty()) {
       throw new LlmException(LlmException.Kind.TRANSIENT, "no choices in the response", -1);
     }
@@ -140,7 +155,7 @@ final class OpenAiClient implements LlmClient {
   }
 
   /** Classifies an SDK failure for the retry loop; the message never holds the key. */
-  private static LlmException failure(RuntimeException e) {
+  static LlmException failure(RuntimeException e) {
     if (e instanceof RateLimitException r) {
       List<String> ra = r.headers().values("Retry-After");
       return new LlmException(LlmException.Kind.RATE_LIMITED, "HTTP 429",
@@ -148,9 +163,7 @@ final class OpenAiClient implements LlmClient {
     }
     if (e instanceof OpenAIServiceException se) {
       int code = se.statusCode();
-      boolean transientError = code >= 500 || code == 408 || code == 409;
-      return new LlmException(transientError ? LlmException.Kind.TRANSIENT
-          : LlmException.Kind.PERMANENT, "HTTP " + code, -1);
+      return new LlmException(LlmException.kindOf(code), "HTTP " + code, -1);
     }
     if (e instanceof OpenAIIoException) {
       return new LlmException(LlmException.Kind.TRANSIENT,

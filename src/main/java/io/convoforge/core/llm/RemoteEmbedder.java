@@ -1,5 +1,6 @@
 package io.convoforge.core.llm;
 
+import io.convoforge.core.embed.Embedded;
 import io.convoforge.core.embed.Embedder;
 import io.convoforge.core.embed.EmbedderFactory;
 import io.convoforge.core.embed.Embedders;
@@ -9,6 +10,7 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.util.Seeds;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,9 @@ import java.util.TreeSet;
  * order; each new vector is written to the cache. Metrics under stage {@code embed}: calls,
  * retries, 429s, tokens and cost when the provider reports tokens, and one cache hit per text
  * served from the cache. Failures: after the last attempt, or on a permanent error (a 4xx, such
- * as an unknown model), an {@link IllegalStateException} fails the bundle.
+ * as an unknown model), the texts of that request come back from {@link #embedEach} with the
+ * reason (the embed stage rejects their elements {@code llm_error}); {@link #embed} throws. A
+ * permanent error counts towards the run's {@link RunBreaker}.
  */
 public final class RemoteEmbedder implements Embedder {
   static final String STAGE = "embed";
@@ -160,10 +164,23 @@ public final class RemoteEmbedder implements Embedder {
     }
   }
 
+  /** Every text's vector; fails (so the bundle does) when some text could not be embedded. */
   @Override
   public List<float[]> embed(List<String> texts) {
+    Embedded e = embedEach(texts);
+    for (String err : e.errors()) {
+      if (err != null) {
+        throw new IllegalStateException(err);
+      }
+    }
+    return e.vectors();
+  }
+
+  @Override
+  public Embedded embedEach(List<String> texts) {
     LlmSettings s = f.settings();
     float[][] out = new float[texts.size()][];
+    String[] errors = new String[texts.size()];
     Map<String, List<Integer>> misses = new LinkedHashMap<>();
     for (int i = 0; i < texts.size(); i++) {
       String t = texts.get(i) == null || texts.get(i).isBlank() ? "(empty)" : texts.get(i);
@@ -181,7 +198,20 @@ public final class RemoteEmbedder implements Embedder {
     int limit = requestLimit();
     for (int from = 0; from < pending.size(); from += limit) {
       List<String> chunk = pending.subList(from, Math.min(pending.size(), from + limit));
-      EmbedReply reply = request(s, chunk);
+      EmbedReply reply;
+      try {
+        reply = request(s, chunk);
+      } catch (LlmException e) {
+        String why = f.provider() + " embeddings with model '" + f.model() + "': "
+            + e.getMessage() + (e.kind() == LlmException.Kind.PERMANENT
+                ? " (refused: check embed.model, embed.dimensions and the API key)" : "");
+        for (String t : chunk) {
+          for (int i : misses.get(t)) {
+            errors[i] = why;
+          }
+        }
+        continue;
+      }
       meter.tokensIn.inc(reply.tokens());
       meter.costMicros.inc(Math.round(reply.tokens() * s.priceOf(f.model(), "input")));
       for (int j = 0; j < chunk.size(); j++) {
@@ -198,32 +228,42 @@ public final class RemoteEmbedder implements Embedder {
         }
       }
     }
-    if (out.length > 0) {
-      dimension = out[0].length;
+    for (float[] v : out) {
+      if (v != null) {
+        dimension = v.length;
+        break;
+      }
     }
-    return List.of(out);
+    return new Embedded(Arrays.asList(out), Arrays.asList(errors));
   }
 
-  private EmbedReply request(LlmSettings s, List<String> chunk) {
+  /**
+   * One request of at most the provider's limit under the throttle and retries; a permanent
+   * error counts towards the run's {@link RunBreaker} (which may stop the run).
+   */
+  private EmbedReply request(LlmSettings s, List<String> chunk) throws LlmException {
     long est = 0;
     for (String t : chunk) {
       est += t.length() / 4 + 1;
     }
     Throttle throttle = Throttle.forRun(f.runId(), s,
         (int) Math.floorMod(Seeds.hash(chunk.get(0)), (long) s.shards()));
+    RunBreaker breaker = RunBreaker.forRun(f.runId());
     EmbedReply reply;
     try {
       reply = CallLoop.run(s, throttle, meter, est,
           () -> client.embed(f.model(), chunk, f.dimensions(), f.taskType()), EmbedReply::tokens);
     } catch (LlmException e) {
-      throw new IllegalStateException(f.provider() + " embeddings with model '" + f.model()
-          + "': " + e.getMessage() + (e.kind() == LlmException.Kind.PERMANENT
-              ? " (refused: check embed.model, embed.dimensions and the API key)" : ""));
+      if (e.kind() == LlmException.Kind.PERMANENT) {
+        breaker.permanent(f.provider(), STAGE, e.getMessage(), s.stopAfterErrors());
+      }
+      throw e;
     }
     if (reply.vectors().size() != chunk.size()) {
-      throw new IllegalStateException(f.provider() + " embeddings with model '" + f.model()
-          + "': " + reply.vectors().size() + " vectors for " + chunk.size() + " texts");
+      throw new LlmException(LlmException.Kind.TRANSIENT, reply.vectors().size()
+          + " vectors for " + chunk.size() + " texts", -1);
     }
+    breaker.success();
     return reply;
   }
 

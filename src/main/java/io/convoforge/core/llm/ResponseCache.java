@@ -80,14 +80,34 @@ final class ResponseCache {
 
   /** Writes {@code entry} (a JSON-serialisable value, never holding a secret) under the key. */
   void put(String key, Object reply) throws IOException {
-    ResourceId target = resource(key);
-    ResourceId tmp = FileSystems.matchNewResource(dir + key.substring(0, 2) + "/." + key + "."
-        + UUID.randomUUID() + ".tmp", false);
+    writeAtomically(dir + key.substring(0, 2) + "/" + key + ".json",
+        Json.MAPPER.writeValueAsString(reply).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes {@code bytes} to {@code path} (any Beam FileSystems path) through a temporary name
+   * and a rename, so a reader never sees half a file.
+   */
+  static void writeAtomically(String path, byte[] bytes) throws IOException {
+    ResourceId target = FileSystems.matchNewResource(path, false);
+    int slash = path.lastIndexOf('/');
+    ResourceId tmp = FileSystems.matchNewResource(path.substring(0, slash + 1) + "."
+        + path.substring(slash + 1) + "." + UUID.randomUUID() + ".tmp", false);
     ensureLocalParent(target);
     try (OutputStream out = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.TEXT))) {
-      out.write(Json.MAPPER.writeValueAsString(reply).getBytes(StandardCharsets.UTF_8));
+      out.write(bytes);
     }
     FileSystems.rename(List.of(tmp), List.of(target));
+  }
+
+  /** The bytes at {@code path}, or null when there is no such file. */
+  static byte[] read(String path) throws IOException {
+    try (InputStream in = Channels.newInputStream(
+        FileSystems.open(FileSystems.matchNewResource(path, false)))) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      return null;
+    }
   }
 
   private static void ensureLocalParent(ResourceId target) throws IOException {

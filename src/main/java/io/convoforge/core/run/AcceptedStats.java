@@ -77,20 +77,24 @@ final class AcceptedStats extends Summary<Record<?>, AcceptedStats.Acc> {
       out.accepted += a.accepted;
       out.ids += a.ids;
       out.scoreSum += a.scoreSum;
-      a.turns.forEach((k, v) -> out.turns.merge(k, v, Long::sum));
-      a.slices.forEach((k, m) -> m.forEach((v, n) ->
-          out.slices.computeIfAbsent(k, x -> new TreeMap<>()).merge(v, n, Long::sum)));
-      a.criteria.forEach((k, c) -> {
-        long[] o = out.criteria.computeIfAbsent(k, x -> new long[2]);
-        o[0] += c[0];
-        o[1] += c[1];
-      });
+      addCounts(out.turns, a.turns);
+      addCounts(out.slices, a.slices, TreeMap::new);
+      AcceptedStats.addCriteria(out.criteria, a.criteria);
       out.sample.putAll(a.sample);
       while (out.sample.size() > BIGRAM_SAMPLE) {
         out.sample.pollLastEntry();
       }
     }
     return out;
+  }
+
+  /** Adds {@code from}'s passes and judgements per criterion into {@code into}. */
+  static void addCriteria(Map<String, long[]> into, Map<String, long[]> from) {
+    from.forEach((k, c) -> {
+      long[] o = into.computeIfAbsent(k, x -> new long[2]);
+      o[0] += c[0];
+      o[1] += c[1];
+    });
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.model.Rejected;
+import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.recipe.RecipeLoader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,17 +74,7 @@ public final class DatasetDir {
   /** The inputs the dataset was made with; the plan sized as the report says was sampled. */
   public static Inputs inputs(Path dir, Path recipe, List<String> overrides) {
     JsonNode report = report(dir);
-    Path file = recipe;
-    if (file == null && report != null && report.hasNonNull("recipe_file")
-        && Files.isRegularFile(Path.of(report.get("recipe_file").asText()))) {
-      file = Path.of(report.get("recipe_file").asText());
-    }
-    if (file == null && report != null && report.hasNonNull("recipe")) {
-      Path guess = Path.of("pipelines", report.get("recipe").asText() + ".yaml");
-      if (Files.isRegularFile(guess)) {
-        file = guess;
-      }
-    }
+    Path file = recipeFile(dir, recipe);
     if (file == null) {
       throw new InputException(dir.toString(), null,
           "names no recipe I can find (no report.json with a recipe); pass --recipe FILE");
@@ -91,6 +82,37 @@ public final class DatasetDir {
     Integer count = report != null && report.path("sampled").canConvertToInt()
         && report.path("sampled").asInt() > 0 ? report.get("sampled").asInt() : null;
     return Inputs.load(file, overrides, count);
+  }
+
+  /**
+   * The recipe the dataset was made with (loaded and checked, its inputs not read), or null
+   * when none can be found: {@code recipe} when given, else the one its report names.
+   */
+  public static Recipe recipe(Path dir, Path recipe, List<String> overrides) {
+    Path file = recipeFile(dir, recipe);
+    return file == null ? null : RecipeLoader.load(file, overrides, Families::of);
+  }
+
+  /**
+   * {@code explicit} when given; else the report's {@code recipe_file} when it exists, else
+   * {@code pipelines/<recipe>.yaml} when it exists; else null.
+   */
+  static Path recipeFile(Path dir, Path explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    JsonNode report = report(dir);
+    if (report != null && report.hasNonNull("recipe_file")
+        && Files.isRegularFile(Path.of(report.get("recipe_file").asText()))) {
+      return Path.of(report.get("recipe_file").asText());
+    }
+    if (report != null && report.hasNonNull("recipe")) {
+      Path guess = Path.of("pipelines", report.get("recipe").asText() + ".yaml");
+      if (Files.isRegularFile(guess)) {
+        return guess;
+      }
+    }
+    return null;
   }
 
   /** The accepted records of {@code dir}, streamed; lines that are no record are skipped. */

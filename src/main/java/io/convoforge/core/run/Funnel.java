@@ -36,6 +36,8 @@ public final class Funnel {
   static final String REJECTED = "rejected";
   static final String CREATED = "created";
   static final String SLICE = "slice";
+  /** The metric counting what each counting step saw, for live progress ({@link Progress}). */
+  static final String ELEMENTS = "elements";
 
   private Funnel() {}
 
@@ -106,6 +108,8 @@ public final class Funnel {
   /** Sums counts per key within a bundle and emits them at its end (few shuffled elements). */
   static final class CountFn<T> extends DoFn<T, KV<String, Long>> {
     private final Keys<T> keys;
+    private final org.apache.beam.sdk.metrics.Counter elements =
+        org.apache.beam.sdk.metrics.Metrics.counter(Funnel.class, ELEMENTS);
     private transient Map<String, Long> counts;
 
     CountFn(Keys<T> keys) {
@@ -119,7 +123,13 @@ public final class Funnel {
 
     @ProcessElement
     public void process(@Element T e) {
-      keys.of(e, (k, n) -> counts.merge(k, n, Long::sum));
+      keys.of(e, (k, n) -> {
+        counts.merge(k, n, Long::sum);
+        // Metrics are for watching a run; the funnel itself is counted from the data.
+        if (!k.contains("\t" + SLICE + "\t")) {
+          elements.inc(n);
+        }
+      });
     }
 
     @FinishBundle

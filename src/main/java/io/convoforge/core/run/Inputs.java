@@ -8,6 +8,7 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.input.Problem;
 import io.convoforge.core.llm.Backend;
 import io.convoforge.core.llm.Backends;
+import io.convoforge.core.llm.LlmSettings;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.Recipe;
 import io.convoforge.core.recipe.RecipeLoader;
@@ -52,13 +53,20 @@ public record Inputs(Recipe recipe, RecipeFamily family, FamilyRun run, RunConte
 
   /**
    * The run id names the configuration, not the invocation: the recipe's values (paths left
-   * out, they depend on the current directory) and the family's inputs' contents. Same inputs,
-   * same id, so records of reruns are byte-identical and caches keyed on it keep hitting. Public
-   * for a family that checks, while it prepares, what earlier runs left under this id.
+   * out, they depend on the current directory; so are the LLM settings that only change how
+   * calls travel, such as the mode, the cache and the budget) and the family's inputs'
+   * contents. Same inputs, same id, so records of reruns are byte-identical and caches keyed on
+   * it keep hitting. Public for a family that checks, while it prepares, what earlier runs left
+   * under this id.
    */
   public static String runId(Recipe recipe, RecipeFamily family, FamilyRun run) {
     Map<String, Object> settings = new TreeMap<>(recipe.values());
     settings.keySet().removeAll(family.pathKeys());
+    if (settings.get("llm") instanceof Map<?, ?> llm) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> l = (Map<String, Object>) llm;
+      settings.put("llm", LlmSettings.identity(l));
+    }
     return String.format("%016x", Seeds.hash(Json.write(settings) + "\n" + run.fingerprint()));
   }
 

@@ -2,6 +2,8 @@ package io.convoforge.core.run;
 
 import io.convoforge.core.input.InputException;
 import io.convoforge.core.llm.LlmAccounting;
+import io.convoforge.core.llm.RunBreaker;
+import io.convoforge.core.llm.RunStoppedException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.util.RunnerOptions;
 import java.io.IOException;
@@ -112,7 +114,7 @@ public final class Job {
       if (template != null) {
         return template(p, template, out);
       }
-      Ran ran = execute(p, "the pipeline");
+      Ran ran = execute(p, "the pipeline", in.recipe().stages(), in.run().expectedCount());
       return complete(in, out, header(in, options), List.of(ran.result()),
           outputs.stageOfTransform(), ran.seconds(), Map.of());
     } catch (RuntimeException e) {
@@ -162,14 +164,34 @@ public final class Job {
 
   /** Runs a built pipeline to the end; a failure or another end state fails the run. */
   public static Ran execute(Pipeline p, String what) {
+    return execute(p, what, List.of(), null);
+  }
+
+  /**
+   * As {@link #execute(Pipeline, String)}, reporting {@link Progress} of {@code stages} (funnel
+   * order, source first) toward {@code total} source elements (null: unknown) while it runs.
+   */
+  public static Ran execute(Pipeline p, String what, List<String> stages, Long total) {
     long start = System.nanoTime();
     PipelineResult result;
     PipelineResult.State state;
+    RunBreaker.resetAll();
+    Progress progress = stages.isEmpty() ? null
+        : Progress.start(stages, total, p.getOptions().getRunner().getSimpleName());
     try {
       result = p.run();
+      if (progress != null) {
+        progress.running(result);
+      }
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
-      throw new RunFailedException(what + " failed: " + rootMessage(e), e);
+      RunStoppedException stopped = find(e, RunStoppedException.class);
+      throw new RunFailedException(stopped != null ? stopped.getMessage()
+          : what + " failed: " + rootMessage(e), e);
+    } finally {
+      if (progress != null) {
+        progress.stop();
+      }
     }
     if (state != PipelineResult.State.DONE) {
       throw new RunFailedException(what + " ended in state " + state, null);
@@ -185,6 +207,9 @@ public final class Job {
     header.put("run_id", in.context().runId());
     header.put("seed", in.context().seed());
     header.put("backend", in.context().backend().name());
+    if (!in.context().backend().offline() && in.recipe().section("llm").get("model") != null) {
+      header.put("model", String.valueOf(in.recipe().section("llm").get("model")));
+    }
     header.put("runner", options.getRunner().getSimpleName());
     header.put("stages", in.recipe().stages());
     header.put("recipe_file", Path.of(in.recipe().file()).toAbsolutePath().toString());
@@ -209,6 +234,8 @@ public final class Job {
       report.put("gates", Gates.evaluate(in, report).toMap());
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("pipeline_seconds", Math.round(seconds * 1000) / 1000.0);
+      timing.put("finished_at", java.time.Instant.now().truncatedTo(
+          java.time.temporal.ChronoUnit.SECONDS).toString());
       timing.put("sampled_per_second",
           Math.round(((Number) report.get("sampled")).longValue() / Math.max(seconds, 1e-9)
               * 10) / 10.0);
@@ -305,6 +332,8 @@ public final class Job {
     boolean direct = args.stream().noneMatch(a -> a.startsWith("--runner="))
         || args.contains("--runner=DirectRunner");
     if (direct) {
+      // run() returns at once, so progress can poll the running pipeline's metrics.
+      addDefault(args, "--blockOnRun", "false");
       addDefault(args, "--enforceImmutability", "false");
       addDefault(args, "--enforceEncodability", "false");
       addDefault(args, "--targetParallelism",
@@ -374,6 +403,16 @@ public final class Job {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** The first {@code type} in the cause chain of {@code e}, or null. */
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   public static String rootMessage(Throwable e) {

@@ -58,15 +58,10 @@ final class RejectedStats extends Summary<Rejected, RejectedStats.Acc> {
     for (Acc a : accs) {
       out.rejected += a.rejected;
       out.judgeFailed += a.judgeFailed;
-      a.byReason.forEach((k, v) -> out.byReason.merge(k, v, Long::sum));
-      a.byStage.forEach((k, v) -> out.byStage.merge(k, v, Long::sum));
-      a.slices.forEach((k, m) -> m.forEach((v, n) ->
-          out.slices.computeIfAbsent(k, x -> new TreeMap<>()).merge(v, n, Long::sum)));
-      a.criteria.forEach((k, c) -> {
-        long[] o = out.criteria.computeIfAbsent(k, x -> new long[2]);
-        o[0] += c[0];
-        o[1] += c[1];
-      });
+      addCounts(out.byReason, a.byReason);
+      addCounts(out.byStage, a.byStage);
+      addCounts(out.slices, a.slices, TreeMap::new);
+      AcceptedStats.addCriteria(out.criteria, a.criteria);
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.convoforge.core.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.convoforge.core.family.FamilyRun;
 import io.convoforge.core.family.RunContext;
+import io.convoforge.core.family.Summary;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.JsonCoder;
 import io.convoforge.core.model.Record;
@@ -21,7 +22,6 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -61,10 +61,8 @@ public final class Summaries {
       PCollection<Long> invalid) {
     PCollection<Record<?>> records = (PCollection<Record<?>>) accepted;
     PCollectionList<String> parts = PCollectionList
-        .of(part(records.apply("SummarizeAccepted",
-            Combine.globally(new AcceptedStats(run.judging(ctx)))), ACCEPTED))
-        .and(part(rejected.apply("SummarizeRejected", Combine.globally(new RejectedStats())),
-            REJECTED))
+        .of(part(Summary.globally(records, new AcceptedStats(run.judging(ctx))), ACCEPTED))
+        .and(part(Summary.globally(rejected, new RejectedStats()), REJECTED))
         .and(part(run.summarize(records, rejected, ctx), FAMILY));
     Map<String, Object> gates = run.recipe().section("gates");
     if (gates.get("max_near_duplicates") != null) {

@@ -102,7 +102,7 @@ public final class TopUp {
         Pipeline p = Pipeline.create(options);
         ConvoforgePipeline.Outputs o = ConvoforgePipeline.build(p, in, Job.shards(options));
         FileSinks.write(o, in.run(), dir.toString(), in.recipe().shards());
-        Job.Ran ran = Job.execute(p, "round " + round);
+        Job.Ran ran = Job.execute(p, "round " + round, in.recipe().stages(), null);
         results.add(ran.result());
         stageOf = o.stageOfTransform();
         seconds += ran.seconds();

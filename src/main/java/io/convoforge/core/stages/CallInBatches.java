@@ -2,7 +2,9 @@ package io.convoforge.core.stages;
 
 import io.convoforge.core.llm.Backend;
 import io.convoforge.core.llm.Backends;
+import io.convoforge.core.llm.BatchScope;
 import io.convoforge.core.model.Record;
+import io.convoforge.core.model.Rejected;
 import io.convoforge.core.util.RunnerOptions;
 import io.convoforge.core.util.Seeds;
 import java.io.Closeable;
@@ -37,10 +39,15 @@ import org.joda.time.Duration;
  * its part of the whole budget from the others calling at the time ({@link
  * Backends#onCluster}), so the budget holds however the runner places the shards.
  *
+ * <p>In batch mode ({@code llm.mode: batch}) a group is instead one set of provider batches:
+ * {@link ProviderBatchFn} runs each element's work on one thread inside a {@link BatchScope},
+ * which collects the requests it cannot answer yet, has them answered in batches, and runs the
+ * waiting elements again (see {@link BatchScope}).
+ *
  * <p>In: records. Out: what the function emits for each, as {@link RecordFn} would. Retries and
  * throttling are the model session's; a rejection becomes a failure; any other exception fails
  * the bundle so the runner retries it (the response cache makes that retry free of
- * already-paid calls).
+ * already-paid calls, and batch manifests free of already-submitted batches).
  */
 final class CallInBatches {
   private CallInBatches() {}
@@ -56,7 +63,8 @@ final class CallInBatches {
     PCollectionTuple t = keyed
         .apply(name + "Batch", GroupIntoBatches.<Integer, Record<I>>ofSize(b.batchSize())
             .withMaxBufferingDuration(Duration.millis(b.maxBufferingMillis())))
-        .apply(name, ParDo.of(new CallBatchFn<>(fn, b.concurrency(), cluster))
+        .apply(name, ParDo.of(b.providerBatches() ? new ProviderBatchFn<>(fn)
+                : new CallBatchFn<>(fn, b.concurrency(), cluster))
             .withOutputTags(fn.output,
                 TupleTagList.of(RecordFn.FAILURES).and(RecordFn.CREATED)));
     return RecordStage.result(t, fn, coder);
@@ -155,6 +163,78 @@ final class CallInBatches {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Batch mode: runs a group's elements on this thread in passes. A pass whose element asked a
+   * question not answered yet is discarded; when every element has had its pass, the scope
+   * settles the group's questions through provider batches (blocking, for as long as the
+   * provider takes) and the waiting elements run again. An element still asking new questions
+   * after {@link #MAX_PASSES} passes (its requests are not a function of the element) is
+   * rejected {@code llm_unavailable}.
+   */
+  static final class ProviderBatchFn<I, O>
+      extends DoFn<KV<Integer, Iterable<Record<I>>>, Record<O>> {
+    static final int MAX_PASSES = 12;
+    private final RecordFn<I, O> fn;
+
+    ProviderBatchFn(RecordFn<I, O> fn) {
+      this.fn = fn;
+    }
+
+    @Setup
+    public void setup() {
+      fn.open();
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<Integer, Iterable<Record<I>>> batch,
+        MultiOutputReceiver out) {
+      List<Record<I>> in = new ArrayList<>();
+      batch.getValue().forEach(in::add);
+      List<RecordFn.Outcome<O>> outcomes = new ArrayList<>();
+      List<Integer> todo = new ArrayList<>();
+      for (int i = 0; i < in.size(); i++) {
+        outcomes.add(null);
+        todo.add(i);
+      }
+      try (BatchScope scope = BatchScope.open()) {
+        for (int pass = 1; !todo.isEmpty(); pass++) {
+          List<Integer> waiting = new ArrayList<>();
+          for (int i : todo) {
+            scope.startPass();
+            RecordFn.Outcome<O> o = fn.run(in.get(i));
+            if (scope.passWaits()) {
+              waiting.add(i);
+            } else {
+              outcomes.set(i, o);
+            }
+          }
+          if (waiting.isEmpty()) {
+            break;
+          }
+          if (pass == MAX_PASSES) {
+            for (int i : waiting) {
+              outcomes.set(i, new RecordFn.Outcome<>(List.of(), List.of(Rejected.of(in.get(i),
+                  fn.stage(), "llm_unavailable", fn.stage() + ": still asking new questions"
+                      + " after " + MAX_PASSES + " batch rounds (its requests are not a function"
+                      + " of the element)")), 0));
+            }
+            break;
+          }
+          scope.settle();
+          todo = waiting;
+        }
+      }
+      for (RecordFn.Outcome<O> o : outcomes) {
+        fn.emit(o, out);
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      fn.close();
     }
   }
 }

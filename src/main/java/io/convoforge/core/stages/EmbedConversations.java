@@ -1,6 +1,7 @@
 package io.convoforge.core.stages;
 
 import io.convoforge.core.embed.EmbedText;
+import io.convoforge.core.embed.Embedded;
 import io.convoforge.core.embed.Embedder;
 import io.convoforge.core.embed.EmbedderFactory;
 import io.convoforge.core.embed.Embedders;
@@ -36,8 +37,11 @@ import org.joda.time.Instant;
  * <p>Batching: elements are buffered per bundle and embedded {@code embed.batch_size} (default
  * 64) at a time, the rest at the end of the bundle. The embedder is opened in {@code @Setup}; the
  * local one is a per-JVM singleton, so the model loads once per worker whatever the number of
- * DoFn instances. In: any records. Out: the same with a vector. Failures: none (an embedder
- * error fails the bundle, and the runner retries it).
+ * DoFn instances. In: any records. Out: the same with a vector. Failures: an element whose text
+ * a remote provider would not embed (a permanent error such as 401, 404 for an unknown model or
+ * 400, or the last attempt failing) is rejected {@code llm_error} with the provider's reason,
+ * instead of failing the bundle (a runner would retry it until it gave up); any other embedder
+ * error fails the bundle.
  */
 public final class EmbedConversations<P> extends RecordStage<P, P> {
   public static final String STAGE = "embed";
@@ -99,6 +103,7 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
   static final class EmbedFn<P> extends DoFn<Record<P>, Record<P>> {
     final TupleTag<Record<P>> output = new TupleTag<>("output");
     private final Counter embedded = Metrics.counter(EmbedFn.class, "embedded");
+    private final Counter rejected = Metrics.counter(EmbedFn.class, "rejected");
     private final Distribution batchMillis = Metrics.distribution(EmbedFn.class, "batch_millis");
     /** Wall-clock start and end of every batch: min of one to max of the other is the span. */
     private final Distribution batchStart =
@@ -110,6 +115,8 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
     private transient List<Pending<P>> buffer;
 
     private record Pending<P>(Record<P> r, Instant ts, BoundedWindow window) {}
+
+    private record Failed(Rejected r, Instant ts, BoundedWindow window) {}
 
     /** {@code clusterParallelism}: 0 on the DirectRunner, else the job's parallelism. */
     EmbedFn(Settings settings, int clusterParallelism) {
@@ -143,22 +150,33 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
         MultiOutputReceiver out) {
       buffer.add(new Pending<>(r, ts, w));
       if (buffer.size() >= settings.batchSize()) {
-        for (Pending<P> p : flush()) {
+        Done<P> done = flush();
+        for (Pending<P> p : done.embedded()) {
           out.get(output).output(p.r());
+        }
+        for (Failed p : done.rejected()) {
+          out.get(RecordFn.FAILURES).output(p.r());
         }
       }
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext ctx) {
-      for (Pending<P> p : flush()) {
+      Done<P> done = flush();
+      for (Pending<P> p : done.embedded()) {
         ctx.output(output, p.r(), p.ts(), p.window());
+      }
+      for (Failed p : done.rejected()) {
+        ctx.output(RecordFn.FAILURES, p.r(), p.ts(), p.window());
       }
     }
 
-    private List<Pending<P>> flush() {
+    /** A flushed batch: the records with their vectors, and the rejections. */
+    private record Done<P>(List<Pending<P>> embedded, List<Failed> rejected) {}
+
+    private Done<P> flush() {
       if (buffer.isEmpty()) {
-        return List.of();
+        return new Done<>(List.of(), List.of());
       }
       List<String> texts = new ArrayList<>(buffer.size());
       for (Pending<P> p : buffer) {
@@ -166,17 +184,24 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
       }
       long start = System.nanoTime();
       batchStart.update(System.currentTimeMillis());
-      List<float[]> vectors = embedder.embed(texts);
+      Embedded e = embedder.embedEach(texts);
       batchMillis.update((System.nanoTime() - start) / 1_000_000);
       batchEnd.update(System.currentTimeMillis());
       List<Pending<P>> done = new ArrayList<>(buffer.size());
+      List<Failed> failed = new ArrayList<>();
       for (int i = 0; i < buffer.size(); i++) {
         Pending<P> p = buffer.get(i);
-        done.add(new Pending<>(p.r().withEmbedding(vectors.get(i)), p.ts(), p.window()));
+        if (e.vectors().get(i) != null) {
+          done.add(new Pending<>(p.r().withEmbedding(e.vectors().get(i)), p.ts(), p.window()));
+        } else {
+          failed.add(new Failed(Rejected.of(p.r(), STAGE, "llm_error", e.errors().get(i)),
+              p.ts(), p.window()));
+        }
       }
       embedded.inc(done.size());
+      rejected.inc(failed.size());
       buffer = new ArrayList<>(settings.batchSize());
-      return done;
+      return new Done<>(done, failed);
     }
   }
 }

@@ -33,8 +33,8 @@ public abstract class RecordStage<I, O> extends PTransform<PCollection<Record<I>
    */
   protected static <I, O> StageResult<O> applyFn(PCollection<Record<I>> input, String name,
       RecordFn<I, O> fn, Coder<Record<O>> coder, Backend backend) {
-    if (fn.callsModel() && backend != null && backend.batching() != null) {
-      return CallInBatches.apply(input, name, fn, coder, backend.batching());
+    if (fn.callsModel() && backend != null && backend.batching(fn.stage()) != null) {
+      return CallInBatches.apply(input, name, fn, coder, backend.batching(fn.stage()));
     }
     PCollectionTuple t = input.apply(name, ParDo.of(fn).withOutputTags(fn.output,
         TupleTagList.of(RecordFn.FAILURES).and(RecordFn.CREATED)));

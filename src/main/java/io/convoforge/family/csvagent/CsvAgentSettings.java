@@ -68,7 +68,7 @@ public final class CsvAgentSettings implements Serializable {
    */
   public static CsvAgentSettings defaults() {
     return new CsvAgentSettings(List.of(SYNTHETIC, LLM), 20, 5, 5, 10, 7, 0.1, 0.7, false,
-        0.15, 0.35, 0.15, EnumSet.allOf(Difficulty.class), 2_000, "256MB", 20);
+        0.15, 0.35, 0.15, EnumSet.allOf(Difficulty.class), 10_000, "256MB", 20);
   }
 
   /** The settings of {@code recipe}; {@code count} ({@code --count}) sets synthetic_per_dataset. */

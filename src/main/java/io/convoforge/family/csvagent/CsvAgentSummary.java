@@ -265,17 +265,16 @@ final class CsvAgentSummary {
       Acc out = new Acc();
       for (Acc a : accs) {
         out.total += a.total;
-        a.bySource.forEach((k, v) -> out.bySource.merge(k, v, Long::sum));
-        a.byDataset.forEach((k, v) -> out.byDataset.merge(k, v, Long::sum));
+        addCounts(out.bySource, a.bySource);
+        addCounts(out.byDataset, a.byDataset);
         out.triangulated.add(a.triangulated);
         a.triangulatedBySource.forEach(
             (k, v) -> out.triangulatedBySource.computeIfAbsent(k, x -> new Counts()).add(v));
         a.triangulatedByDataset.forEach(
             (k, v) -> out.triangulatedByDataset.computeIfAbsent(k, x -> new Counts()).add(v));
-        a.causes.forEach((k, v) -> out.causes.merge(k, v, Long::sum));
-        a.histogram.forEach((k, v) -> out.histogram.merge(k, v, Long::sum));
-        a.difficulty.forEach((k, v) -> v.forEach((o, c) ->
-            out.difficulty.computeIfAbsent(k, x -> new TreeMap<>()).merge(o, c, Long::sum)));
+        addCounts(out.causes, a.causes);
+        addCounts(out.histogram, a.histogram);
+        addCounts(out.difficulty, a.difficulty, TreeMap::new);
       }
       return out;
     }

@@ -52,9 +52,13 @@ public final class SqlSandbox implements AutoCloseable {
       }
     }
 
-    /** 2 s per statement, 256MB, 20 rows of at most 200 characters per cell. */
+    /**
+     * 10 s per statement (a guard against runaway queries, generous because a legitimate
+     * statement cut short by a loaded machine would change the dataset), 256MB, 20 rows of at
+     * most 200 characters per cell.
+     */
     public static Limits defaults() {
-      return new Limits(2_000, "256MB", 20, 200);
+      return new Limits(10_000, "256MB", 20, 200);
     }
 
     public Limits withTimeoutMs(long ms) {

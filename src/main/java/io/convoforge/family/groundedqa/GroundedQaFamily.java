@@ -1,6 +1,7 @@
 package io.convoforge.family.groundedqa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convoforge.core.family.ExportProfile;
 import io.convoforge.core.family.FamilyRun;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.input.InputException;
@@ -99,6 +100,12 @@ public final class GroundedQaFamily implements RecipeFamily {
   @Override
   public RecordCodec codec() {
     return new GroundedQaCodec();
+  }
+
+  @Override
+  public ExportProfile exportProfile(Recipe recipe) {
+    return new GroundedQaExport(recipe == null ? null : recipe.string("facts", null),
+        recipe == null ? null : recipe.string("as_of", null));
   }
 
   @Override

@@ -52,8 +52,7 @@ final class ScenarioReport {
     public Acc mergeAccumulators(Iterable<Acc> accs) {
       Acc out = new Acc();
       for (Acc a : accs) {
-        a.byBatch.forEach((b, m) -> m.forEach((s, n) ->
-            out.byBatch.computeIfAbsent(b, k -> new TreeMap<>()).merge(s, n, Long::sum)));
+        addCounts(out.byBatch, a.byBatch, TreeMap::new);
       }
       return out;
     }

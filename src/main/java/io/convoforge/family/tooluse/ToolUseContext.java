@@ -7,6 +7,7 @@ import io.convoforge.core.recipe.Recipe;
 import io.convoforge.family.tooluse.backend.Generator;
 import io.convoforge.family.tooluse.backend.Generators;
 import io.convoforge.family.tooluse.gen.PhraseBank;
+import io.convoforge.family.tooluse.recipe.FailureMix;
 import io.convoforge.family.tooluse.recipe.Task;
 import io.convoforge.family.tooluse.schema.TablesSchema;
 import io.convoforge.family.tooluse.schema.ToolSpec;
@@ -18,7 +19,7 @@ import java.util.Map;
 /**
  * Everything a tool-use stage needs besides its input, as plain serializable values read once
  * by the launcher: the run (recipe, backend, id, seed), the tables schema and its tools, the
- * tasks, the phrase bank and the family's prompts. Never the PipelineOptions, never a secret.
+ * tasks, the phrase bank, the failure causes' weights and the family's prompts. Never the PipelineOptions, never a secret.
  */
 public final class ToolUseContext implements Serializable {
   private final RunContext run;
@@ -26,28 +27,30 @@ public final class ToolUseContext implements Serializable {
   private final Map<String, Task> tasks;
   private final PhraseBank phrases;
   private final Prompts prompts;
+  private final FailureMix failures;
   private final Generators.Source generators;
   private transient Map<String, ToolSpec> tools;
   private transient ToolValidator validator;
 
   public ToolUseContext(RunContext run, TablesSchema schema, Map<String, Task> tasks,
-      PhraseBank phrases, Prompts prompts) {
-    this(run, schema, tasks, phrases, prompts, Generators.BACKEND);
+      PhraseBank phrases, Prompts prompts, FailureMix failures) {
+    this(run, schema, tasks, phrases, prompts, failures, Generators.BACKEND);
   }
 
   private ToolUseContext(RunContext run, TablesSchema schema, Map<String, Task> tasks,
-      PhraseBank phrases, Prompts prompts, Generators.Source generators) {
+      PhraseBank phrases, Prompts prompts, FailureMix failures, Generators.Source generators) {
     this.run = run;
     this.schema = schema;
     this.tasks = Map.copyOf(tasks);
     this.phrases = phrases;
     this.prompts = prompts;
+    this.failures = failures;
     this.generators = generators;
   }
 
   /** The same context whose stages get their generators from {@code source}. */
   public ToolUseContext withGenerators(Generators.Source source) {
-    return new ToolUseContext(run, schema, tasks, phrases, prompts, source);
+    return new ToolUseContext(run, schema, tasks, phrases, prompts, failures, source);
   }
 
   /** The generator of {@code stage} (opened on the worker). */
@@ -89,6 +92,11 @@ public final class ToolUseContext implements Serializable {
 
   public Prompts prompts() {
     return prompts;
+  }
+
+  /** The recipe's weights of failure causes. */
+  public FailureMix failures() {
+    return failures;
   }
 
   public synchronized ToolValidator validator() {

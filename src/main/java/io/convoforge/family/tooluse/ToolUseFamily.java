@@ -1,6 +1,7 @@
 package io.convoforge.family.tooluse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convoforge.core.family.ExportProfile;
 import io.convoforge.core.family.FamilyRun;
 import io.convoforge.core.family.RecipeFamily;
 import io.convoforge.core.input.InputException;
@@ -13,6 +14,7 @@ import io.convoforge.family.tooluse.cli.EvalCommand;
 import io.convoforge.family.tooluse.cli.RepairCommand;
 import io.convoforge.family.tooluse.cli.ToolsCommand;
 import io.convoforge.family.tooluse.gen.PhraseBank;
+import io.convoforge.family.tooluse.recipe.FailureMix;
 import io.convoforge.family.tooluse.recipe.SamplingPlan;
 import io.convoforge.family.tooluse.recipe.Stratum;
 import io.convoforge.family.tooluse.recipe.Task;
@@ -30,8 +32,8 @@ import java.util.Set;
  * The tool-use family ({@code kind: tool-use}): multi-turn conversations in which an assistant
  * calls tools derived from the user's tables schema, sampled from a weighted task list or an
  * exact chain table, every call executed and repaired in a sandbox database. Recipe keys: {@code
- * schema}, {@code tasks}, {@code phrases} (paths), {@code sampling}, {@code chains} ({@code
- * schemas/recipe-tool-use.schema.json}). Stages: {@code sample} (the source), {@code plan},
+ * schema}, {@code tasks}, {@code phrases} (paths), {@code sampling}, {@code chains}, {@code
+ * failure_causes} ({@code schemas/recipe-tool-use.schema.json}). Stages: {@code sample} (the source), {@code plan},
  * {@code args}, {@code utterances}, {@code repair}, {@code enrich}; prompts in {@code
  * transforms/tool-use/}.
  */
@@ -82,7 +84,8 @@ public final class ToolUseFamily implements RecipeFamily {
         InputFiles.read(tasksPath),
         phrasesPath == null ? "" : InputFiles.read(Path.of(phrasesPath)),
         String.valueOf(strata), String.valueOf(recipe.seed()));
-    return new ToolUseRun(this, recipe, schema, tasks, phrases, strata, prompts, fingerprint);
+    return new ToolUseRun(this, recipe, schema, tasks, phrases, strata, prompts,
+        FailureMix.of(recipe), fingerprint);
   }
 
   @Override
@@ -91,7 +94,19 @@ public final class ToolUseFamily implements RecipeFamily {
   }
 
   @Override
+  public ExportProfile exportProfile(Recipe recipe) {
+    String schema = recipe == null ? null : recipe.string("schema", null);
+    return new ToolUseExport(schema == null ? null
+        : Tools.derive(SchemaLoader.load(Path.of(schema))));
+  }
+
+  @Override
   public List<Object> commands() {
     return List.of(new ToolsCommand(), new RepairCommand(), new EvalCommand());
+  }
+
+  @Override
+  public List<String> reportLines(JsonNode report) {
+    return DialogueSummary.lines(report);
   }
 }

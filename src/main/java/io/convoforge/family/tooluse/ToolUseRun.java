@@ -15,6 +15,7 @@ import io.convoforge.core.run.Inputs;
 import io.convoforge.core.stages.Judging;
 import io.convoforge.family.tooluse.gen.PhraseBank;
 import io.convoforge.family.tooluse.model.ToolUse;
+import io.convoforge.family.tooluse.recipe.FailureMix;
 import io.convoforge.family.tooluse.recipe.Stratum;
 import io.convoforge.family.tooluse.recipe.Task;
 import io.convoforge.family.tooluse.schema.TablesSchema;
@@ -25,16 +26,22 @@ import io.convoforge.family.tooluse.stages.RepairSeedMetadata;
 import io.convoforge.family.tooluse.stages.SampleTasks;
 import io.convoforge.family.tooluse.stages.SynthesizeArguments;
 import io.convoforge.family.tooluse.stages.WriteUtterances;
+import io.convoforge.family.tooluse.verify.DialogueGates;
 import io.convoforge.family.tooluse.verify.RepairReport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 
 /** A tool-use recipe's checked inputs and its parts of the run. */
 public final class ToolUseRun implements FamilyRun {
+  /** The report section of the dialogue metrics. */
+  public static final String DIALOGUE = "dialogue";
   private final RecipeFamily family;
   private final Recipe recipe;
   private final TablesSchema schema;
@@ -42,10 +49,12 @@ public final class ToolUseRun implements FamilyRun {
   private final PhraseBank phrases;
   private final List<Stratum> strata;
   private final Prompts prompts;
+  private final FailureMix failures;
   private final String fingerprint;
 
   ToolUseRun(RecipeFamily family, Recipe recipe, TablesSchema schema, Map<String, Task> tasks,
-      PhraseBank phrases, List<Stratum> strata, Prompts prompts, String fingerprint) {
+      PhraseBank phrases, List<Stratum> strata, Prompts prompts, FailureMix failures,
+      String fingerprint) {
     this.family = family;
     this.recipe = recipe;
     this.schema = schema;
@@ -53,12 +62,13 @@ public final class ToolUseRun implements FamilyRun {
     this.phrases = phrases;
     this.strata = List.copyOf(strata);
     this.prompts = prompts;
+    this.failures = failures;
     this.fingerprint = fingerprint;
   }
 
   /** The stages' context for the run {@code ctx}. */
   public ToolUseContext context(RunContext ctx) {
-    return new ToolUseContext(ctx, schema, tasks, phrases, prompts);
+    return new ToolUseContext(ctx, schema, tasks, phrases, prompts, failures);
   }
 
   public TablesSchema schema() {
@@ -153,7 +163,9 @@ public final class ToolUseRun implements FamilyRun {
   @Override
   public PCollection<Map<String, Object>> summarize(PCollection<Record<?>> accepted,
       PCollection<Rejected> rejected, RunContext ctx) {
-    return Summary.globally(accepted, new ToolUseSummary(schema));
+    return PCollectionList.of(Summary.globally(accepted, new ToolUseSummary(schema)))
+        .and(accepted.apply("DialogueSummary", new DialogueSummary()))
+        .apply("ToolUseSummaries", Flatten.pCollections());
   }
 
   @Override
@@ -163,6 +175,8 @@ public final class ToolUseRun implements FamilyRun {
     Map<String, Object> repair = (Map<String, Object>) stats.remove("repair");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("repair", RepairReport.build(repair == null ? Map.of() : repair, core));
+    out.put(DIALOGUE, DialogueSummary.section(stats.remove(DialogueSummary.COUNTS),
+        stats.remove(DialogueSummary.LINES)));
     out.put("tool_use", stats);
     return out;
   }
@@ -172,6 +186,8 @@ public final class ToolUseRun implements FamilyRun {
   public List<Gate> gates(Map<String, Object> report, Map<String, Object> config) {
     List<Gate> gates = new java.util.ArrayList<>(ToolUseGates.evaluate(
         (Map<String, Object>) report.getOrDefault("tool_use", Map.of()), strata, config));
+    gates.addAll(DialogueGates.evaluate(
+        (Map<String, Object>) report.getOrDefault(DIALOGUE, Map.of()), config));
     gates.addAll(DifficultyBandGate.evaluate(report, config));
     return gates;
   }

@@ -87,7 +87,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
     for (Acc a : accs) {
       out.conversations += a.conversations;
       out.success += a.success;
-      a.tasks.forEach((k, v) -> out.tasks.merge(k, v, Long::sum));
+      addCounts(out.tasks, a.tasks);
       out.turns += a.turns;
       out.emptyResponses += a.emptyResponses;
       out.executionFailures += a.executionFailures;
@@ -96,7 +96,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
       out.repaired += a.repaired;
       out.entitiesAdded += a.entitiesAdded;
       out.entitiesCompleted += a.entitiesCompleted;
-      a.prerepairFailures.forEach((k, v) -> out.prerepairFailures.merge(k, v, Long::sum));
+      addCounts(out.prerepairFailures, a.prerepairFailures);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoforge.core.embed.Embedded;
 import io.convoforge.core.embed.Embedder;
 import io.convoforge.core.embed.EmbedderFactory;
 import io.convoforge.core.embed.Embedders;
@@ -143,6 +144,20 @@ class RemoteEmbedderTest {
       assertTrue(x.getMessage().contains("gave up after 3 attempts"), x.getMessage());
     }
     assertEquals(3, stub.requests(StubLlmServer.EMBED));
+  }
+
+  @Test
+  void aRefusedRequestComesBackAsEachTextsReasonWithoutRetries() {
+    stub.fault(Fault.UNAUTHORIZED, StubLlmServer.EMBED, -1);
+    try (Embedder e = factory("gemini").open()) {
+      Embedded got = e.embedEach(List.of("x", "y"));
+      assertEquals(Arrays.asList(null, null), got.vectors());
+      for (String err : got.errors()) {
+        assertTrue(err.startsWith("gemini embeddings with model 'gemini-embedding-001': HTTP 401"
+            + " (refused: check embed.model, embed.dimensions and the API key)"), err);
+      }
+    }
+    assertEquals(1, stub.requests(StubLlmServer.EMBED));
   }
 
   @Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The offline CRM recipe with small counts: dedup on the real output, and --accepted. */
 class TopUpTest {
   private static final Path CRM = Path.of("pipelines/crm-tool-use.yaml");
+  private static final double SEMANTIC = 0.83;
   /**
    * Lexical dedup only (no model), then a strict gate that passes at most 10 per round (top 10
    * overall), so that 15 takes two rounds and the second overshoots.
@@ -40,8 +41,10 @@ class TopUpTest {
   @Test
   @SuppressWarnings("unchecked")
   void crmRunWithDedupHasNoPairAboveEitherThreshold(@TempDir Path tmp) throws IOException {
+    // At 0.9 no two of 24 dialogues are near-duplicates since their turns come from the work
+    // (issue 16); at 0.83 some are, so the stage has something to remove.
     Job.Result r = Job.run(new Job.Request(CRM, List.of("embed.model=bge-small-en-v15-q",
-        "dedup.semantic.threshold=0.9"), 24,
+        "dedup.semantic.threshold=" + SEMANTIC), 24,
         tmp.resolve("out"), false, List.of()));
     List<Record<?>> out = read(r.out());
     List<float[]> v = LocalOnnxEmbedder.shared("bge-small-en-v15-q").embed(
@@ -52,7 +55,7 @@ class TopUpTest {
       assertTrue(out.get(i).embedding() == null, "vectors are dropped from the output");
       for (int j = i + 1; j < out.size(); j++) {
         // The pipeline compared float-rounded vectors; allow for that rounding.
-        assertTrue(Vectors.dot(v.get(i), v.get(j)) < 0.9 + 1e-4,
+        assertTrue(Vectors.dot(v.get(i), v.get(j)) < SEMANTIC + 1e-4,
             out.get(i).id() + " ~ " + out.get(j).id());
         assertTrue(MinHash.jaccard(sh.get(i), sh.get(j)) < 0.8);
       }

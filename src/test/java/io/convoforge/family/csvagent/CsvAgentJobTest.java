@@ -11,6 +11,7 @@ import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Job;
+import io.convoforge.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,7 +104,7 @@ class CsvAgentJobTest {
   @Test
   void aCsvTheProjectHasNeverSeenRunsThroughSetDatasets() {
     Path csv = CsvAgentTesting.shipments(tmp.resolve("unseen"), 400);
-    CsvAgentCli.Outcome o = CsvAgentCli.run("run", CsvAgentTesting.RECIPE.toString(),
+    Cli.Outcome o = Cli.run("run", CsvAgentTesting.RECIPE.toString(),
         "--set", "datasets=" + csv, "--count", "8", "--out", tmp.resolve("unseen-out")
             .toString());
     assertEquals(0, o.code(), o.err());
@@ -118,7 +119,7 @@ class CsvAgentJobTest {
     Path bad = TestSupport.write(tmp.resolve("bad"), "ragged.csv",
         "city,visits,region\nLeeds,3,north\nYork,4\nHull,5,east\n");
     String before = Files.readString(first.resolve("report.json"));
-    CsvAgentCli.Outcome o = CsvAgentCli.run("run", CsvAgentTesting.RECIPE.toString(), "--set",
+    Cli.Outcome o = Cli.run("run", CsvAgentTesting.RECIPE.toString(), "--set",
         "datasets=[data/csv/orders.csv," + bad + "]", "--out", first.toString(),
         "--overwrite");
     assertEquals(2, o.code(), o.out());

@@ -2,6 +2,7 @@ package io.convoforge.family.csvagent;
 
 import io.convoforge.TestSupport;
 import io.convoforge.core.run.Inputs;
+import io.convoforge.testing.Cli;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Random;
 final class CsvAgentTesting {
   static final Path RECIPE = Path.of("pipelines/csv-agent.yaml");
 
-  private static CsvAgentCli.Outcome trial;
+  private static Cli.Outcome trial;
   private static Path trialDir;
 
   private CsvAgentTesting() {}
@@ -21,14 +22,14 @@ final class CsvAgentTesting {
    * {@code run pipelines/csv-agent.yaml --trial} of the shipped recipe, once per JVM (several
    * test classes read its output): what it printed, and {@link #trialDir()}.
    */
-  static synchronized CsvAgentCli.Outcome trial() {
+  static synchronized Cli.Outcome trial() {
     if (trial == null) {
       try {
         trialDir = java.nio.file.Files.createTempDirectory("csv-agent-trial").resolve("out");
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      trial = CsvAgentCli.run("run", RECIPE.toString(), "--trial", "--out", trialDir.toString());
+      trial = Cli.run("run", RECIPE.toString(), "--trial", "--out", trialDir.toString());
     }
     return trial;
   }

@@ -15,6 +15,7 @@ import io.convoforge.family.scenario.model.Role;
 import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.registry.Registry;
 import io.convoforge.family.scenario.registry.Rows;
+import io.convoforge.testing.Cli;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -43,17 +44,17 @@ class ScenarioJobTest {
     return Registry.defaultUrl(tmp.resolve("registry"));
   }
 
-  private ScenarioCli.Outcome run(Path out, String... extra) {
+  private Cli.Outcome run(Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("run", RECIPE, "--out", out.toString(),
         "--backend", "offline", "--set", "registry=" + registry()));
     args.addAll(List.of(extra));
-    return ScenarioCli.run(args.toArray(new String[0]));
+    return Cli.run(args.toArray(new String[0]));
   }
 
   @Test
   void theRecipeDeliversBatchesRegistersThemOnceAndAuditsThem() throws IOException {
     Path root = tmp.resolve("root");
-    ScenarioCli.Outcome o = run(tmp.resolve("a"), "--count", "30", "--set", "batch_size=10",
+    Cli.Outcome o = run(tmp.resolve("a"), "--count", "30", "--set", "batch_size=10",
         "--set", "output_root=" + root);
     assertEquals(0, o.code(), o.all());
     assertTrue(o.out().contains("3 batches (3 new, 0 already registered); audit clean"), o.out());
@@ -111,25 +112,25 @@ class ScenarioJobTest {
 
     // The same command into another output, the spec named by its absolute path: the same
     // batches, byte for byte, registered already.
-    ScenarioCli.Outcome again = run(tmp.resolve("b"), "--count", "30", "--set", "batch_size=10",
+    Cli.Outcome again = run(tmp.resolve("b"), "--count", "30", "--set", "batch_size=10",
         "--set", "output_root=" + root, "--set", "prompt=" + Fixtures.ES.toAbsolutePath());
     assertEquals(0, again.code(), again.all());
     assertTrue(again.out().contains("3 batches (0 new, 3 already registered)"), again.out());
     // The same seed with another batch size would put other calls under those ids: refused
     // before it runs, nothing written.
-    ScenarioCli.Outcome other = run(tmp.resolve("c"), "--count", "30", "--set", "batch_size=5");
+    Cli.Outcome other = run(tmp.resolve("c"), "--count", "30", "--set", "batch_size=5");
     assertEquals(2, other.code(), other.all());
     assertTrue(other.err().contains("field registry: 3 of the 6 batches this run plans"),
         other.err());
     assertFalse(Files.exists(tmp.resolve("c")));
 
     String url = registry();
-    ScenarioCli.Outcome listed = ScenarioCli.run("registry", "batches", "--registry", url,
+    Cli.Outcome listed = Cli.run("registry", "batches", "--registry", url,
         "--json");
     assertEquals(0, listed.code(), listed.all());
     assertEquals(3, Json.parse(listed.out()).size());
     String batch = Json.parse(listed.out()).get(0).path("id").asText();
-    JsonNode convs = Json.parse(ScenarioCli.run("registry", "conversations", "--registry", url,
+    JsonNode convs = Json.parse(Cli.run("registry", "conversations", "--registry", url,
         "--batch", batch, "--scenario", "FACT-01", "--json").out());
     assertTrue(convs.size() >= 1, "each batch of 10 holds every scenario of 7");
     for (JsonNode c : convs) {
@@ -142,11 +143,11 @@ class ScenarioJobTest {
     }
 
     // Tampering with a registered file is found, named, and exits 1.
-    assertEquals(0, ScenarioCli.run("registry", "audit", batch, "--registry", url).code());
+    assertEquals(0, Cli.run("registry", "audit", batch, "--registry", url).code());
     Path file = root.resolve("batches").resolve(batch).resolve("conversations")
         .resolve(convs.get(0).path("id").asText() + ".json");
     Files.writeString(file, Files.readString(file).replace("\"agent\"", "\"client\""));
-    ScenarioCli.Outcome audit = ScenarioCli.run("registry", "audit", batch, "--registry", url);
+    Cli.Outcome audit = Cli.run("registry", "audit", batch, "--registry", url);
     assertEquals(1, audit.code(), audit.all());
     assertTrue(audit.out().contains(file + ": sha256 "), audit.out());
     assertTrue(audit.out().contains("roles do not alternate"), audit.out());
@@ -186,7 +187,7 @@ class ScenarioJobTest {
         - progression: check the booking log → clear the stuck waiting-list entry → book the Saturday spin class
         """);
     Path out = tmp.resolve("gym");
-    ScenarioCli.Outcome o = ScenarioCli.run("run", RECIPE, "--out", out.toString(), "--backend",
+    Cli.Outcome o = Cli.run("run", RECIPE, "--out", out.toString(), "--backend",
         "offline", "--count", "12", "--set", "batch_size=4", "--set", "prompt=" + spec,
         "--set", "registry=none");
     assertEquals(0, o.code(), o.all());
@@ -231,14 +232,14 @@ class ScenarioJobTest {
         - tone: tranquilo
         - progression: paso
         """);
-    ScenarioCli.Outcome o = ScenarioCli.run("validate", RECIPE, "--set", "prompt=" + spec,
+    Cli.Outcome o = Cli.run("validate", RECIPE, "--set", "prompt=" + spec,
         "--set", "registry=none");
     assertEquals(2, o.code(), o.all());
     String err = o.err();
     assertTrue(err.contains(spec + ", line 7"), "min > max, at the latency line: " + err);
     assertTrue(err.contains(spec + ", line 10") && err.contains("tone"), "missing key: " + err);
     assertTrue(err.contains(spec + ", line 13") && err.contains("A-1"), "duplicate id: " + err);
-    ScenarioCli.Outcome fixed = ScenarioCli.run("validate", RECIPE, "--set", "registry=none",
+    Cli.Outcome fixed = Cli.run("validate", RECIPE, "--set", "registry=none",
         "--set", "scenario_mode=fixed", "--set", "scenario=NOPE-9");
     assertEquals(2, fixed.code(), fixed.all());
     assertTrue(fixed.err().contains("field scenario: 'NOPE-9' is not in the catalogue"),

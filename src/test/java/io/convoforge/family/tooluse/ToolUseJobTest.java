@@ -97,6 +97,21 @@ class ToolUseJobTest {
     Map<?, ?> outcomes = (Map<?, ?>) slices.get("outcome");
     assertEquals(601L, ((Map<?, ?>) outcomes.get("success")).get("sampled"));
     assertEquals(399L, ((Map<?, ?>) outcomes.get("failure")).get("sampled"));
+    // Every gate the recipe declares holds, the dialogue ones included.
+    Map<?, ?> gates = (Map<?, ?>) r.report().get("gates");
+    assertEquals(true, gates.get("passed"), String.valueOf(gates.get("failed")));
+    // fail_at still names the tool whose call fails; the cause is recorded beside it.
+    for (Conversation c : TestSupport.conversations(r.out())) {
+      Object failAt = c.metadata().get("fail_at");
+      if (failAt == null) {
+        continue;
+      }
+      assertTrue(c.metadata().containsKey("failure_cause"), c.id());
+      long failing = c.turns().stream().flatMap(t -> t.expectedToolCalls().stream())
+          .filter(call -> call.expectError() != null)
+          .peek(call -> assertEquals(failAt, call.name(), c.id())).count();
+      assertEquals(1, failing, c.id());
+    }
   }
 
   @Test

@@ -7,7 +7,7 @@ import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RecordCoder;
 import io.convoforge.core.model.RejectException;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.family.csvagent.CsvAgentCodec;
@@ -89,23 +89,21 @@ public final class GenerateQuestions extends RecordStage<DatasetRef, CsvItem> {
         && settings.llmPerDataset() > 0 && backend != null && !backend.offline();
   }
 
-  static final class QuestionsFn extends RecordFn<DatasetRef, CsvItem> {
+  static final class QuestionsFn extends ModelFn<DatasetRef, CsvItem> {
     private final GenerateQuestions spec;
     private transient OpenDatasets open;
-    private transient LlmSession session;
     private transient Map<String, List<Question>> byDataset;
 
     QuestionsFn(GenerateQuestions spec) {
-      super(STAGE, spec.asksModel());
+      super(STAGE, LlmQuestions.PROMPT, spec.backend, spec.prompts, spec.runId,
+          spec.asksModel());
       this.spec = spec;
     }
 
     @Override
     protected void open() {
+      super.open();
       open = new OpenDatasets(spec.datasets, spec.settings.limits());
-      if (spec.asksModel()) {
-        session = spec.backend.open(spec.prompts, LlmQuestions.PROMPT, spec.runId);
-      }
       if (spec.fromFile != null) {
         byDataset = new HashMap<>();
         for (String line : spec.fromFile) {
@@ -117,9 +115,7 @@ public final class GenerateQuestions extends RecordStage<DatasetRef, CsvItem> {
 
     @Override
     protected void close() {
-      if (session != null) {
-        session.close();
-      }
+      super.close();
       if (open != null) {
         open.close();
       }
@@ -139,6 +135,7 @@ public final class GenerateQuestions extends RecordStage<DatasetRef, CsvItem> {
                 s.syntheticPerDataset(), spec.seed));
           }
         }
+        LlmSession session = session();
         if (session != null) {
           try {
             JsonNode a = session.ask(LlmQuestions.PROMPT, LlmQuestions.vars(o.table(),

@@ -6,7 +6,7 @@ import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RejectException;
 import io.convoforge.core.run.Job;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.core.util.Seeds;
@@ -97,33 +97,29 @@ public final class TriangulateEpisodes extends RecordStage<CsvItem, CsvItem> {
     return applyFn(spread, "Episodes", new EpisodesFn(this), backend);
   }
 
-  static final class EpisodesFn extends RecordFn<CsvItem, CsvItem> {
+  static final class EpisodesFn extends ModelFn<CsvItem, CsvItem> {
     private final TriangulateEpisodes spec;
     private transient OpenDatasets open;
-    private transient LlmSession session;
     private transient ScriptedSolver scripted;
     private transient Triangulation triangulation;
 
     EpisodesFn(TriangulateEpisodes spec) {
-      super(STAGE, !spec.backend.offline());
+      super(STAGE, LlmSolver.PROMPT, spec.backend, spec.prompts, spec.runId,
+          !spec.backend.offline());
       this.spec = spec;
     }
 
     @Override
     protected void open() {
+      super.open();
       open = new OpenDatasets(spec.datasets, spec.settings.limits());
       scripted = spec.settings.scriptedSolver();
       triangulation = spec.settings.triangulation();
-      if (!spec.backend.offline()) {
-        session = spec.backend.open(spec.prompts, LlmSolver.PROMPT, spec.runId);
-      }
     }
 
     @Override
     protected void close() {
-      if (session != null) {
-        session.close();
-      }
+      super.close();
       if (open != null) {
         open.close();
       }
@@ -136,6 +132,7 @@ public final class TriangulateEpisodes extends RecordStage<CsvItem, CsvItem> {
       int n = spec.settings.n();
       List<Episode> traces = new ArrayList<>(n);
       Map<Integer, RejectException> failed = new HashMap<>();
+      LlmSession session = session();
       if (session == null) {
         if (q.program() == null) {
           throw new RejectException("no_offline_teacher", "offline, the scripted teacher"

@@ -6,7 +6,7 @@ import io.convoforge.core.llm.LlmSession;
 import io.convoforge.core.llm.Prompts;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.RejectException;
-import io.convoforge.core.stages.RecordFn;
+import io.convoforge.core.stages.ModelFn;
 import io.convoforge.core.stages.RecordStage;
 import io.convoforge.core.stages.StageResult;
 import io.convoforge.family.scenario.GeneratePrompt;
@@ -98,29 +98,14 @@ public final class GenerateCalls extends RecordStage<ScenarioCall, ScenarioCall>
     return out;
   }
 
-  static final class GenerateFn extends RecordFn<ScenarioCall, ScenarioCall> {
+  static final class GenerateFn extends ModelFn<ScenarioCall, ScenarioCall> {
     private final GenerateCalls spec;
     private final TranscriptRules rules;
-    private transient LlmSession session;
 
     GenerateFn(GenerateCalls spec) {
-      super(STAGE, true);
+      super(STAGE, spec.backend, spec.prompts, spec.runId);
       this.spec = spec;
       this.rules = TranscriptRules.forSpec(spec.spec);
-    }
-
-    @Override
-    protected void open() {
-      if (!spec.backend.offline()) {
-        session = spec.backend.open(spec.prompts, STAGE, spec.runId);
-      }
-    }
-
-    @Override
-    protected void close() {
-      if (session != null) {
-        session.close();
-      }
     }
 
     @Override
@@ -131,6 +116,7 @@ public final class GenerateCalls extends RecordStage<ScenarioCall, ScenarioCall>
           "unknown_scenario", "scenario " + id + " is not in " + spec.spec.file()));
       List<Message> messages;
       String by;
+      LlmSession session = session();
       if (session == null) {
         messages = spec.writer.write(scenario, r.id(), spec.seed);
         List<String> v = violations(rules, messages);

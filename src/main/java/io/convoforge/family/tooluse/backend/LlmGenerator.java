@@ -7,10 +7,10 @@ import io.convoforge.core.model.Json;
 import io.convoforge.core.model.RejectException;
 import io.convoforge.family.tooluse.ToolUseContext;
 import io.convoforge.family.tooluse.model.Conversation;
+import io.convoforge.family.tooluse.model.Move;
 import io.convoforge.family.tooluse.model.Plan;
 import io.convoforge.family.tooluse.model.PlanStep;
 import io.convoforge.family.tooluse.model.Turn;
-import io.convoforge.family.tooluse.recipe.Task;
 import io.convoforge.family.tooluse.schema.Column;
 import io.convoforge.family.tooluse.schema.Table;
 import java.util.ArrayList;
@@ -21,11 +21,12 @@ import java.util.TreeMap;
 
 /**
  * A {@link Generator} that asks a model. The deterministic offline answerers lay down the
- * structure (handles bound to {@code Keys.created} keys, calls executed on the in-memory store so
- * tool results are real); the model checks the plan, writes the free-text argument values and
- * writes every user and assistant line. Each call goes through the core structured call path
- * ({@link LlmSession}: template, cache keyed per element, throttle, retries, schema and
- * semantic check, one re-ask, rejection with the raw answer).
+ * structure (the calls and the turns, one move each; handles bound to {@code Keys.created} keys;
+ * calls executed on the in-memory store so tool results are real); the model checks the plan's
+ * calls, writes the free-text argument values and rewrites every user and assistant line within
+ * the turn's move, keeping its facts ({@link DraftFacts}). Each call goes through the core
+ * structured call path ({@link LlmSession}: template, cache keyed per element, throttle,
+ * retries, schema and semantic check, one re-ask, rejection with the raw answer).
  */
 final class LlmGenerator implements Generator {
   private final ToolUseContext ctx;
@@ -41,15 +42,21 @@ final class LlmGenerator implements Generator {
   @Override
   public Plan plan(Conversation c) throws RejectException {
     Plan plan = scaffold.plan(c);
-    Task task = ctx.tasks().get(c.taskId());
     Map<String, String> vars = PromptVars.common(ctx, c);
     List<String> expected = new ArrayList<>();
     for (PlanStep s : plan.steps()) {
       expected.add(s.tool());
     }
     vars.put("workflow", String.join(" -> ", expected));
+    StringBuilder calls = new StringBuilder();
+    for (PlanStep s : plan.steps()) {
+      calls.append(s.index() + 1).append(". ").append(s.tool()).append(" (")
+          .append(s.role() == null ? PlanStep.WORKFLOW : s.role())
+          .append(s.failing() ? ", fails: " + s.cause() : "").append(")\n");
+    }
+    vars.put("calls", calls.toString());
     StringBuilder tools = new StringBuilder();
-    for (String t : task.workflow()) {
+    for (String t : new java.util.LinkedHashSet<>(expected)) {
       if (ctx.tools().containsKey(t)) {
         tools.append("- ").append(t).append(": ").append(ctx.tools().get(t).description())
             .append('\n');
@@ -143,11 +150,15 @@ final class LlmGenerator implements Generator {
   @Override
   public List<Turn> utterances(Conversation c) throws RejectException {
     List<Turn> draft = scaffold.utterances(c);
+    List<Move> script = c.plan() == null ? null : c.plan().script();
     List<Map<String, Object>> turns = new ArrayList<>();
     for (int i = 0; i < draft.size(); i++) {
       Turn t = draft.get(i);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("turn", i + 1);
+      if (script != null && i < script.size()) {
+        m.put("move", script.get(i).kind());
+      }
       m.put("user_draft", t.user());
       m.put("tool_calls", t.expectedToolCalls());
       m.put("tool_results", t.toolResults());
@@ -157,11 +168,15 @@ final class LlmGenerator implements Generator {
     Map<String, String> vars = PromptVars.common(ctx, c);
     vars.put("turn_count", String.valueOf(draft.size()));
     vars.put("turns", json(turns));
-    JsonNode node = session.ask("utterances", vars, c.id(),
-        n -> n.path("turns").size() == draft.size()
-        ? List.of()
-        : List.of("turns must have exactly " + draft.size() + " items; got "
-            + n.path("turns").size()));
+    Object cause = c.metadata().get("failure_cause");
+    vars.put("failure_cause", cause == null ? "none" : String.valueOf(cause));
+    JsonNode node = session.ask("utterances", vars, c.id(), n -> {
+      if (n.path("turns").size() != draft.size()) {
+        return List.of("turns must have exactly " + draft.size() + " items; got "
+            + n.path("turns").size());
+      }
+      return DraftFacts.missing(draft, n.path("turns"));
+    });
     List<Turn> out = new ArrayList<>();
     for (int i = 0; i < draft.size(); i++) {
       JsonNode t = node.path("turns").get(i);

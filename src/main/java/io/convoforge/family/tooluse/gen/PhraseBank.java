@@ -18,13 +18,46 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The offline utterance writer's sentences, loaded from {@code transforms/tool-use/utterances/phrases.yaml}
- * (editable without recompiling). A lookup path such as {@code user.open} gives a list, or a
- * mapping by style merged with its {@code any} entry.
+ * The offline utterance writer's sentences, loaded from {@code
+ * transforms/tool-use/utterances/phrases.yaml} (editable without recompiling). A lookup path
+ * such as {@code user.open} gives a list, or a mapping by style merged with its {@code any}
+ * entry. A bank lacking any of the {@link #REQUIRED} paths is an input error naming the path.
  */
 public final class PhraseBank implements Serializable {
   public static final String DEFAULT_RESOURCE = "/transforms/tool-use/utterances/phrases.yaml";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
+
+  /** Every path the offline dialogue writer says something from. */
+  public static final List<String> REQUIRED = List.of("styles", "roles", "user.open",
+      "user.request.create", "user.request.get", "user.request.search", "user.request.update",
+      "user.request.delete", "user.remembered", "user.try_id", "user.ask.create",
+      "user.ask.update", "user.provide_part", "user.provide", "user.unavailable", "user.standin",
+      "user.confirm.correct", "user.confirm.create", "user.confirm.update",
+      "user.confirm.delete", "user.find", "user.check", "user.search_after", "user.search_by_parent", "user.show_existing",
+      "user.verify", "user.verify_gone", "user.follow_up.parent", "user.follow_up.children",
+      "user.follow_up.field", "user.fix", "user.recap", "user.retry.accept", "user.retry.typo",
+      "user.retry.wrong_kind", "user.retry.duplicate", "user.retry.found",
+      "user.give_up.typo_id", "user.give_up.stale_record", "user.give_up.wrong_kind",
+      "user.give_up.duplicate_value", "user.give_up.empty_search",
+      "user.give_up.value_unavailable", "user.close_partial", "user.close",
+      "user.value.person", "user.value.name", "user.value.link", "user.value.id",
+      "user.value.choice", "user.value.number", "user.value.date", "user.value.email",
+      "user.value.text", "user.value.yes", "user.value.no",
+      "assistant.ask.create", "assistant.ask.create_linked", "assistant.ask.update", "assistant.ask_rest",
+      "assistant.readback.create", "assistant.readback.update", "assistant.confirm_delete",
+      "assistant.lookup.update", "assistant.lookup.delete", "assistant.find.one",
+      "assistant.find.many", "assistant.show", "assistant.find_none", "assistant.check", "assistant.verify",
+      "assistant.verify_gone", "assistant.follow_up.parent", "assistant.follow_up.children",
+      "assistant.follow_up.children_none", "assistant.follow_up.field", "assistant.unavailable",
+      "assistant.recap", "assistant.recap_reads", "assistant.report.create",
+      "assistant.report.create_named", "assistant.report.get", "assistant.report.search",
+      "assistant.report.search_one", "assistant.report.search_none", "assistant.report.update",
+      "assistant.report.delete", "assistant.error.typo_id", "assistant.error.typo_id_suggest",
+      "assistant.error.stale_record", "assistant.error.wrong_kind",
+      "assistant.error.duplicate_value", "assistant.error.empty_search",
+      "assistant.error.value_unavailable", "assistant.error.any", "assistant.skipped",
+      "assistant.close", "assistant.close_short", "assistant.close_pending",
+      "assistant.close_failure", "assistant.close_failure_nothing");
 
   private final String source;
   private final Map<String, Object> root;
@@ -63,9 +96,7 @@ public final class PhraseBank implements Serializable {
       throw new InputException(file, null, "expected a mapping with 'user' and 'assistant'");
     }
     PhraseBank bank = new PhraseBank(file, (Map<String, Object>) parsed);
-    for (String required : List.of("styles", "roles", "user.open", "user.request.create",
-        "user.provide", "user.value", "user.close", "assistant.confirm.create",
-        "assistant.error.not_found", "assistant.close")) {
+    for (String required : REQUIRED) {
       if (bank.node(required) == null) {
         throw new InputException(file, "field " + required, "is missing");
       }

@@ -203,9 +203,15 @@ public final class SeedRepair {
         for (Map.Entry<String, Object> e : s.call().arguments().entrySet()) {
           Column col = t.column(e.getKey());
           if (col != null && col.unique() && e.getValue() != null) {
+            // The row the conversation shows holding the value (a search for it), else a new one.
+            Map<String, Object> holder = holding(c, t, col.name(), e.getValue());
             Map<String, Object> base = new LinkedHashMap<>();
+            if (holder != null) {
+              base.putAll(holder);
+            }
             base.put(col.name(), e.getValue());
-            addRow(t, gen.key(t), entities, c, added, base);
+            Object key = holder != null ? holder.get(t.primaryKey()) : gen.key(t);
+            addRow(t, key, entities, c, added, base);
             return null;
           }
         }
@@ -214,6 +220,33 @@ public final class SeedRepair {
       default:
         return s.result().ok() ? "it succeeded" : s.result().error().message();
     }
+  }
+
+  /** A row of {@code t} in the conversation's recorded results whose {@code col} is {@code v}. */
+  private static Map<String, Object> holding(Conversation c, Table t, String col, Object v) {
+    for (Turn turn : c.turns() == null ? List.<Turn>of() : c.turns()) {
+      for (ToolResult r : turn.toolResults()) {
+        if (!r.ok()) {
+          continue;
+        }
+        List<Object> candidates = new ArrayList<>();
+        candidates.add(r.output());
+        List<?> list = Replayer.results(r.output());
+        if (list != null) {
+          candidates.addAll(list);
+        }
+        for (Object o : candidates) {
+          if (o instanceof Map<?, ?> m && m.get(t.primaryKey()) != null
+              && Canonical.same(m.get(col), v)
+              && m.keySet().stream().allMatch(k -> t.column(String.valueOf(k)) != null)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            m.forEach((a, b) -> row.put(String.valueOf(a), b));
+            return row;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private String action(Replayer.Step s) {
@@ -276,28 +309,32 @@ public final class SeedRepair {
   /**
    * The row the conversation itself shows for {@code t}/{@code key}: a map in any recorded tool
    * result that carries the key and only properties of the table (a get, search or update
-   * output), merged in order.
+   * output), merged in order, without the values of columns an earlier update of the row
+   * changed.
    */
   private Map<String, Object> statedRow(Conversation c, Table t, Object key) {
     Map<String, Object> out = null;
     if (c.turns() == null || key == null) {
       return null;
     }
+    // Columns an update of this row has changed so far: from then on, every result shows the
+    // values after the change (the update's own output, later reads), not what the seed held.
+    Set<String> changed = new HashSet<>();
     for (Turn turn : c.turns()) {
       for (int i = 0; i < turn.toolResults().size(); i++) {
         ToolResult r = turn.toolResults().get(i);
-        if (!r.ok() || r.output() == null) {
-          continue;
-        }
-        // An update's output shows the values after the change: not what the seed held.
-        Set<String> changed = new HashSet<>();
         if (i < turn.expectedToolCalls().size()) {
           ToolCall call = turn.expectedToolCalls().get(i);
           ToolSpec spec = replayer.tool(call.name());
-          if (spec != null && "update".equals(spec.action()) && call.arguments() != null) {
+          if (r.ok() && spec != null && "update".equals(spec.action())
+              && spec.table().equals(t.name()) && call.arguments() != null
+              && Canonical.same(call.arguments().get(t.primaryKey()), key)) {
             changed.addAll(call.arguments().keySet());
             changed.remove(t.primaryKey());
           }
+        }
+        if (!r.ok() || r.output() == null) {
+          continue;
         }
         List<Object> candidates = new ArrayList<>();
         candidates.add(r.output());

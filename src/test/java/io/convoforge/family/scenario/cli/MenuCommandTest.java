@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.core.model.Json;
-import io.convoforge.family.scenario.ScenarioCli;
+import io.convoforge.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +33,7 @@ class MenuCommandTest {
     Path out = tmp.resolve("menu-run");
     // Prompt 2 (the Spanish one), fixed mode, scenario 99 (out of range) then 3, count "abc"
     // (not a number) then 6, batch size 3, the default backend (offline).
-    ScenarioCli.Outcome o = ScenarioCli.withInput("2\n2\n99\n3\nabc\n6\n3\n\n", "menu",
+    Cli.Outcome o = Cli.withInput("2\n2\n99\n3\nabc\n6\n3\n\n", "menu",
         "--out", out.toString(), "--set", "registry=none");
     assertEquals(0, o.code(), o.all());
     String s = o.out();
@@ -59,7 +59,7 @@ class MenuCommandTest {
 
   @Test
   void quittingRunsNothing() {
-    ScenarioCli.Outcome o = ScenarioCli.withInput("q\n", "menu", "--out",
+    Cli.Outcome o = Cli.withInput("q\n", "menu", "--out",
         tmp.resolve("never").toString());
     assertEquals(0, o.code(), o.all());
     assertTrue(o.out().contains("Cancelled."), o.out());
@@ -68,7 +68,7 @@ class MenuCommandTest {
 
   @Test
   void bareConvoforgeWithoutATerminalPrintsTheUsageWithTheFamilyCommands() {
-    ScenarioCli.Outcome o = ScenarioCli.run();
+    Cli.Outcome o = Cli.run();
     assertEquals(0, o.code(), o.all());
     for (String command : List.of("run", "menu", "registry")) {
       assertTrue(o.out().contains("\n  " + command + " "), command + " in " + o.out());

@@ -18,7 +18,7 @@ final class LlmRuns {
   static Job.Result run(String backend, String baseUrl, Path cache, Path out, int count,
       String... extra) {
     List<String> o = new ArrayList<>(List.of("backend=" + backend, "llm.base_url=" + baseUrl,
-        "llm.cache=" + cache, "llm.timeout_seconds=1", "llm.backoff_ms=20",
+        "llm.cache=" + cache, "llm.timeout_seconds=10", "llm.backoff_ms=20",
         "llm.max_buffering_ms=200", "llm.max_concurrency=4"));
     if ("vertex".equals(backend)) {
       o.add("llm.project=test-project");

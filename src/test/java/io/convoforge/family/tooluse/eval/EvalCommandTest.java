@@ -11,12 +11,10 @@ import io.convoforge.cli.Main;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.run.Job;
 import io.convoforge.family.tooluse.model.Conversation;
+import io.convoforge.testing.Cli;
 import io.convoforge.testing.StubAgentServer;
 import io.convoforge.testing.StubAgentServer.Answer;
 import io.convoforge.testing.StubLlmServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +35,6 @@ class EvalCommandTest {
   static Path data;
   @TempDir Path tmp;
 
-  record Outcome(int code, String out, String err) {}
 
   @BeforeAll
   static void dataset() {
@@ -52,22 +49,6 @@ class EvalCommandTest {
     System.clearProperty("convoforge.dotenv");
   }
 
-  static synchronized Outcome cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void aSampleIsDeterministicStratifiedAndSeeded() {
@@ -96,7 +77,7 @@ class EvalCommandTest {
   @Test
   void theMockBaselineOnASampleFeedsTheDifficultyBandGate() throws Exception {
     Path out = tmp.resolve("mock");
-    Outcome o = cli("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed", "3",
+    Cli.Outcome o = Cli.run("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed", "3",
         "--out", out.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("8 conversations (sample of "), o.out());
@@ -106,20 +87,20 @@ class EvalCommandTest {
     assertEquals(3, r.path("sample").path("seed").asInt());
     assertTrue(Files.readString(out.resolve("table.txt")).contains("chain CHAIN-002A"));
     Path again = tmp.resolve("again");
-    assertEquals(0, cli("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed",
+    assertEquals(0, Cli.run("eval", data.toString(), "--agent", "mock", "--sample", "8", "--seed",
         "3", "--out", again.toString()).code());
     assertEquals(Files.readString(out.resolve("results-mock.json")),
         Files.readString(again.resolve("results-mock.json")), "byte-identical on a rerun");
 
     String results = out.resolve("results-mock.json").toString();
-    Outcome skipped = cli("gates", data.toString());
+    Cli.Outcome skipped = Cli.run("gates", data.toString());
     assertEquals(0, skipped.code(), skipped.err());
     assertTrue(skipped.out().matches("(?s).*difficulty_band .*not measured.*SKIP.*"),
         skipped.out());
-    Outcome pass = cli("gates", data.toString(), "--baseline", results, "--set",
+    Cli.Outcome pass = Cli.run("gates", data.toString(), "--baseline", results, "--set",
         "gates.difficulty_band={min: 0.9, max: 1.0, agent: mock}");
     assertEquals(0, pass.code(), pass.out() + pass.err());
-    Outcome fail = cli("gates", data.toString(), "--baseline", results, "--set",
+    Cli.Outcome fail = Cli.run("gates", data.toString(), "--baseline", results, "--set",
         "gates.difficulty_band={min: 0.55, max: 0.65, agent: mock}");
     assertEquals(Main.FAILED, fail.code());
     assertTrue(fail.err().contains("gates failed: difficulty_band"), fail.err());
@@ -127,13 +108,13 @@ class EvalCommandTest {
     // Results of another dataset of the same size: only the digest of its ids tells them apart.
     Files.writeString(other, Files.readString(Path.of(results)).replaceFirst(
         "\"ids_digest\" : \"[0-9a-f]{16}\"", "\"ids_digest\" : \"0123456789abcdef\""));
-    Outcome foreign = cli("gates", data.toString(), "--baseline", other.toString(), "--set",
+    Cli.Outcome foreign = Cli.run("gates", data.toString(), "--baseline", other.toString(), "--set",
         "gates.difficulty_band={min: 0.9, max: 1.0, agent: mock}");
     assertEquals(Main.FAILED, foreign.code(), foreign.out());
     assertTrue(foreign.out().contains("results of another dataset (12 conversations, ids digest"
         + " 0123456789abcdef; this one: 12, "),
         foreign.out());
-    Outcome shipped = cli("gates", data.toString(), "--baseline", results);
+    Cli.Outcome shipped = Cli.run("gates", data.toString(), "--baseline", results);
     assertEquals(Main.FAILED, shipped.code(), "the shipped band wants gpt-4.1-mini's results");
     assertTrue(shipped.out().contains("no results of openai:gpt-4.1-mini"), shipped.out());
   }
@@ -146,7 +127,7 @@ class EvalCommandTest {
     Path out = tmp.resolve("two");
     try (StubAgentServer agents = StubAgentServer.start(s -> Answer.text("Done."));
         StubLlmServer judge = StubLlmServer.start(0)) {
-      Outcome o = cli("eval", data.toString(), "--agent", "openai:gpt-test", "--agent",
+      Cli.Outcome o = Cli.run("eval", data.toString(), "--agent", "openai:gpt-test", "--agent",
           "anthropic:claude-test", "--judge", "gemini:judge-test", "--sample", "5",
           "--base-url", agents.url("openai"), "--base-url",
           "anthropic=" + agents.url("anthropic"), "--base-url", "gemini=" + judge.genAiUrl(),
@@ -177,7 +158,7 @@ class EvalCommandTest {
     Path out = tmp.resolve("dead");
     try (StubAgentServer stub = StubAgentServer.start(s -> Answer.text("Done."))
         .fault(StubAgentServer.Fault.UNAUTHORIZED, 100)) {
-      Outcome o = cli("eval", data.toString(), "--agent", "openai:gpt-test", "--sample", "4",
+      Cli.Outcome o = Cli.run("eval", data.toString(), "--agent", "openai:gpt-test", "--sample", "4",
           "--base-url", stub.url("openai"), "--cache", "off", "--out", out.toString());
       assertEquals(Main.FAILED, o.code(), o.out() + o.err());
       assertTrue(o.err().contains("openai:gpt-test failed on all 4 conversations")
@@ -195,24 +176,24 @@ class EvalCommandTest {
     Path env = tmp.resolve("empty.env");
     Files.writeString(env, "");
     System.setProperty("convoforge.dotenv", env.toString());
-    Outcome unknown = cli("eval", data.toString(), "--agent", "cohere:command");
+    Cli.Outcome unknown = Cli.run("eval", data.toString(), "--agent", "cohere:command");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("--agent cohere:command") && unknown.err().contains(
         "PROVIDER:MODEL"), unknown.err());
-    Outcome noKey = cli("eval", data.toString(), "--agent", "anthropic:claude-sonnet-4-5");
+    Cli.Outcome noKey = Cli.run("eval", data.toString(), "--agent", "anthropic:claude-sonnet-4-5");
     assertEquals(2, noKey.code());
     assertTrue(noKey.err().contains("ANTHROPIC_API_KEY"), noKey.err());
     assertFalse(noKey.err().contains("\tat "), "no stack trace");
-    Outcome claudeOnGemini = cli("eval", data.toString(), "--agent", "vertex:claude-x");
+    Cli.Outcome claudeOnGemini = Cli.run("eval", data.toString(), "--agent", "vertex:claude-x");
     assertTrue(claudeOnGemini.err().contains("anthropic-vertex:claude-x"), claudeOnGemini.err());
     Path junk = tmp.resolve("junk.json");
     Files.writeString(junk, "not json");
-    Outcome badBaseline = cli("gates", data.toString(), "--baseline", junk.toString());
+    Cli.Outcome badBaseline = Cli.run("gates", data.toString(), "--baseline", junk.toString());
     assertEquals(2, badBaseline.code());
     assertTrue(badBaseline.err().contains("--baseline " + junk), badBaseline.err());
     Path empty = tmp.resolve("empty.json");
     Files.writeString(empty, "{\"agent\": \"mock\"}");
-    Outcome noBand = cli("gates", data.toString(), "--baseline", empty.toString(), "--set",
+    Cli.Outcome noBand = Cli.run("gates", data.toString(), "--baseline", empty.toString(), "--set",
         "gates.difficulty_band=null");
     assertEquals(2, noBand.code(), noBand.out() + noBand.err());
     assertTrue(noBand.err().contains("declares no gates.difficulty_band"), noBand.err());

@@ -88,9 +88,14 @@ class StagesTest {
     PAssert.that(r.output()).satisfies(all -> {
       for (Conversation c : ToolUseTesting.view(all)) {
         List<String> workflow = CTX.tasks().get(c.taskId()).workflow();
-        assertEquals(workflow.size(), c.plan().steps().size());
+        List<String> planned = c.plan().steps().stream().filter(PlanStep::isWorkflow)
+            .map(PlanStep::tool).toList();
+        assertEquals(workflow, planned, c.id());
         long failing = c.plan().steps().stream().filter(PlanStep::failing).count();
         assertEquals(c.isFailure() ? 1 : 0, failing, c.id());
+        // One turn a move, within the recipe's range.
+        assertTrue(c.plan().script().size() >= 5 && c.plan().script().size() <= 10, c.id());
+        assertEquals(c.isFailure(), c.metadata().containsKey("failure_cause"), c.id());
       }
       return null;
     });

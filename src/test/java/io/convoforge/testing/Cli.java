@@ -1,4 +1,4 @@
-package io.convoforge.family.scenario;
+package io.convoforge.testing;
 
 import io.convoforge.cli.Main;
 import java.io.ByteArrayInputStream;
@@ -8,14 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in-process with captured stdout and stderr (and scripted stdin). */
-public final class ScenarioCli {
+public final class Cli {
   public record Outcome(int code, String out, String err) {
     public String all() {
       return out + err;
     }
   }
 
-  private ScenarioCli() {}
+  private Cli() {}
 
   public static Outcome run(String... args) {
     return withInput(null, args);
