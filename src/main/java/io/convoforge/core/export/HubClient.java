@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * to each upload action's href with its headers, then its verify action), and commit
  * everything in one commit ({@code POST /api/datasets/R/commit/main}, NDJSON: a header, then
  * {@code file} lines with base64 content for regular files and {@code lfsFile} lines with the
- * sha256 oid and size). Multipart LFS transfers and Xet storage are not implemented: a batch
+ * sha256 oid and size). Multipart LFS transfers and Xet storage are not supported: a batch
  * answer asking for them fails with a clear error. The token is sent only in the {@code
  * Authorization} header and never appears in messages or errors.
  */

@@ -5,16 +5,17 @@ import io.convoforge.core.model.JsonCoder;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.stages.Deduplicate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -23,57 +24,85 @@ import org.apache.beam.sdk.values.PCollection;
  * sets reach the lexical dedup threshold, over MinHash candidates with denser banding ({@value
  * #BANDS} x {@value #ROWS}: a pair at Jaccard 0.8 is missed with probability about 1e-9) than
  * the dedup stage's, so it checks the stage independently; every candidate pair confirmed
- * exactly, each pair counted once.
+ * exactly, each pair counted once (in the first band the two share). Band buckets are grouped
+ * into the dedup stage's number of key groups ({@link Deduplicate#shardsFor}), not one group
+ * per bucket: a runner that pays per key group (the DirectRunner makes a bundle of each) would
+ * otherwise take time quadratic in the dataset.
  */
 final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?>>,
     PCollection<Long>> {
   static final int BANDS = 50;
   static final int ROWS = 5;
   private final Deduplicate.Settings settings;
+  /** About how many records come in (0: unknown), for the number of key groups. */
+  private final long expected;
 
   NearDuplicatePairs(Deduplicate.Settings settings) {
-    super("NearDuplicatePairs");
-    this.settings = settings;
+    this(settings, 0);
   }
 
-  /** A record's id and shingles. */
-  record Shingled(String id, int[] shingles) {}
+  NearDuplicatePairs(Deduplicate.Settings settings, long expected) {
+    super("NearDuplicatePairs");
+    this.settings = settings;
+    this.expected = expected;
+  }
+
+  /** A record's id, shingles and band keys. */
+  record Shingled(String id, int[] shingles, long[] bands) {
+    /** The first band whose key the two share, or -1. */
+    int firstSharedBand(Shingled o) {
+      for (int b = 0; b < bands.length; b++) {
+        if (bands[b] == o.bands[b]) {
+          return b;
+        }
+      }
+      return -1;
+    }
+  }
 
   @Override
   @SuppressWarnings("unchecked")
   public PCollection<Long> expand(PCollection<? extends Record<?>> input) {
+    int shards = settings.shards() > 0 ? settings.shards()
+        : Deduplicate.shardsFor(input.getPipeline().getOptions(), expected, BANDS);
     return ((PCollection<Record<?>>) input)
-        .apply("Band", ParDo.of(new BandFn(settings)))
-        .setCoder(KvCoder.of(VarLongCoder.of(), JsonCoder.of(Shingled.class)))
+        .apply("Band", ParDo.of(new BandFn(settings, shards)))
+        .setCoder(KvCoder.of(VarIntCoder.of(),
+            KvCoder.of(VarIntCoder.of(), JsonCoder.of(Shingled.class))))
         .apply("GroupBands", GroupByKey.create())
         .apply("ConfirmPairs", ParDo.of(new ConfirmFn(settings.lexicalThreshold())))
-        .setCoder(StringUtf8Coder.of())
-        .apply("OncePerPair", Distinct.create())
-        .apply("CountPairs", Count.globally());
+        .setCoder(VarLongCoder.of())
+        .apply("CountPairs", Sum.longsGlobally());
   }
 
-  static final class BandFn extends DoFn<Record<?>, KV<Long, Shingled>> {
+  /** Each record once per band, keyed by its band bucket's group: (group, (band, record)). */
+  static final class BandFn extends DoFn<Record<?>, KV<Integer, KV<Integer, Shingled>>> {
     private final Deduplicate.Settings s;
+    private final int shards;
     private transient MinHash minhash;
 
-    BandFn(Deduplicate.Settings s) {
+    BandFn(Deduplicate.Settings s, int shards) {
       this.s = s;
+      this.shards = shards;
     }
 
     @ProcessElement
-    public void process(@Element Record<?> r, OutputReceiver<KV<Long, Shingled>> out) {
+    public void process(@Element Record<?> r,
+        OutputReceiver<KV<Integer, KV<Integer, Shingled>>> out) {
       if (minhash == null) {
         minhash = new MinHash(BANDS, ROWS, s.seed() ^ 0x5eed);
       }
       int[] sh = MinHash.shingles(s.lexicalText().of(r), s.wordShingles(), s.shingleSize());
-      Shingled x = new Shingled(r.id(), sh);
-      for (long k : minhash.keys(sh)) {
-        out.output(KV.of(k, x));
+      Shingled x = new Shingled(r.id(), sh, minhash.keys(sh));
+      for (int b = 0; b < x.bands().length; b++) {
+        out.output(KV.of(Deduplicate.shard(x.bands()[b], shards), KV.of(b, x)));
       }
     }
   }
 
-  static final class ConfirmFn extends DoFn<KV<Long, Iterable<Shingled>>, String> {
+  /** A group's buckets, each confirmed pair counted in the first band its records share. */
+  static final class ConfirmFn
+      extends DoFn<KV<Integer, Iterable<KV<Integer, Shingled>>>, Long> {
     private final double threshold;
 
     ConfirmFn(double threshold) {
@@ -81,18 +110,29 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
     }
 
     @ProcessElement
-    public void process(@Element KV<Long, Iterable<Shingled>> bucket, OutputReceiver<String> out) {
-      List<Shingled> members = new ArrayList<>();
-      bucket.getValue().forEach(members::add);
-      members.sort((a, b) -> a.id().compareTo(b.id()));
-      for (int i = 0; i < members.size(); i++) {
-        for (int j = i + 1; j < members.size(); j++) {
-          if (MinHash.jaccard(members.get(i).shingles(), members.get(j).shingles())
-              >= threshold) {
-            out.output(members.get(i).id() + "\t" + members.get(j).id());
+    public void process(@Element KV<Integer, Iterable<KV<Integer, Shingled>>> group,
+        OutputReceiver<Long> out) {
+      Map<KV<Integer, Long>, List<Shingled>> buckets = new HashMap<>();
+      for (KV<Integer, Shingled> m : group.getValue()) {
+        int band = m.getKey();
+        buckets.computeIfAbsent(KV.of(band, m.getValue().bands()[band]),
+            k -> new ArrayList<>()).add(m.getValue());
+      }
+      long pairs = 0;
+      for (Map.Entry<KV<Integer, Long>, List<Shingled>> bucket : buckets.entrySet()) {
+        List<Shingled> members = bucket.getValue();
+        for (int i = 0; i < members.size(); i++) {
+          for (int j = i + 1; j < members.size(); j++) {
+            Shingled a = members.get(i);
+            Shingled b = members.get(j);
+            if (a.firstSharedBand(b) == bucket.getKey().getKey()
+                && MinHash.jaccard(a.shingles(), b.shingles()) >= threshold) {
+              pairs++;
+            }
           }
         }
       }
+      out.output(pairs);
     }
   }
 }

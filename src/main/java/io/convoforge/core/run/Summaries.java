@@ -68,7 +68,9 @@ public final class Summaries {
     if (gates.get("max_near_duplicates") != null) {
       Deduplicate.Settings s = Deduplicate.Settings.from(run.recipe().section("dedup"),
           run.recipe().section("embed"), run.recipe().seed());
-      parts = parts.and(part(records.apply(new NearDuplicatePairs(s)), NEAR_DUPLICATES));
+      Long expected = run.expectedCount();
+      parts = parts.and(part(records.apply(new NearDuplicatePairs(s,
+          expected == null ? 0 : expected)), NEAR_DUPLICATES));
     }
     if (invalid != null) {
       parts = parts.and(part(invalid, INVALID));

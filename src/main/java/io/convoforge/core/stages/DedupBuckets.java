@@ -62,11 +62,6 @@ final class DedupBuckets {
     }
   }
 
-  /** Which of {@code shards} groups a key lands in (buckets, and ids for the join). */
-  static int shard(long key, int shards) {
-    return (int) Math.floorMod(key * 0x9e3779b97f4a7c15L >>> 17, (long) shards);
-  }
-
   /**
    * One method: sketch, bucket, confirm, join back. Buckets and ids are grouped into {@code
    * dedup.shards} groups (default {@link #shardsFor}) rather than one group per bucket or per id: each group
@@ -189,7 +184,7 @@ final class DedupBuckets {
       }
       boolean global = window instanceof GlobalWindow;
       for (long k : keys) {
-        int shard = shard(k, s.shards());
+        int shard = Deduplicate.shard(k, s.shards());
         if (!global) {
           out.output(KV.of(shard, List.of(KV.of(k, sketch))));
           continue;
@@ -256,8 +251,8 @@ final class DedupBuckets {
             n++;
             double sim = similarity(x, y);
             if (sim >= threshold) {
-              out.output(KV.of(shard(Seeds.hash(x.id()), shards), new Witness(x.id(), y.id(),
-                  y.anchor(), y.score(), Math.round(sim * 10000) / 10000.0)));
+              out.output(KV.of(Deduplicate.shard(Seeds.hash(x.id()), shards), new Witness(
+                  x.id(), y.id(), y.anchor(), y.score(), Math.round(sim * 10000) / 10000.0)));
               break;
             }
           }
@@ -282,7 +277,7 @@ final class DedupBuckets {
 
     @ProcessElement
     public void process(@Element Record<P> c, OutputReceiver<KV<Integer, byte[]>> out) {
-      out.output(KV.of(shard(Seeds.hash(c.id()), shards), Json.bytes(c)));
+      out.output(KV.of(Deduplicate.shard(Seeds.hash(c.id()), shards), Json.bytes(c)));
     }
   }
 

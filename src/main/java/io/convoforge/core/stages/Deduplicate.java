@@ -271,12 +271,13 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
    * a DoFn evaluator per key group and copies a key's grouped state for every bundle that
    * touches it, 8 per core (all of its state is in memory anyway; measured on 100,000 texts
    * with {@code bench dedup}). On a cluster runner, derived from the job's parallelism
-   * ({@link RunnerOptions#parallelism}): {@value #GROUPS_PER_SLOT} per slot, so every slot gets work, and more
-   * when {@code expected} elements times {@code bands} sketch entries would put over {@value
-   * #MAX_ENTRIES_PER_GROUP} entries in one group (a group's buckets are held in memory when its
-   * pairs are confirmed; a semantic entry carries its 384-float vector, ~1.6 KB).
+   * ({@link RunnerOptions#parallelism}): {@value #GROUPS_PER_SLOT} per slot, so every slot gets
+   * work, and more when {@code expected} elements times {@code bands} sketch entries would put
+   * over {@value #MAX_ENTRIES_PER_GROUP} entries in one group (a group's buckets are held in
+   * memory when its pairs are confirmed; a semantic entry carries its 384-float vector, ~1.6 KB).
+   * The near-duplicate gate ({@code NearDuplicatePairs}) uses the same rule for its bands.
    */
-  static int shardsFor(PipelineOptions options, long expected, int bands) {
+  public static int shardsFor(PipelineOptions options, long expected, int bands) {
     if (RunnerOptions.isDirect(options)) {
       return 8 * Runtime.getRuntime().availableProcessors();
     }
@@ -289,4 +290,12 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
   static final int GROUPS_PER_SLOT = 4;
   static final int MAX_ENTRIES_PER_GROUP = 20_000;
   static final int MAX_GROUPS = 65_536;
+
+  /**
+   * Which of {@code shards} groups a key lands in (dedup buckets and ids, the near-duplicate
+   * gate's bands).
+   */
+  public static int shard(long key, int shards) {
+    return (int) Math.floorMod(key * 0x9e3779b97f4a7c15L >>> 17, (long) shards);
+  }
 }

@@ -27,8 +27,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The tool-use family's {@link DialogueMetrics}, combined inside the pipeline in two summary
  * parts: {@value #COUNTS} (the counts and the bigram sample, a bounded accumulation) and
  * {@value #LINES} (each role's most repeated line: lines grouped into buckets by their hash,
- * counted per bucket, the buckets' best merged, so no worker holds every line of the dataset). {@link #section} joins them into the report's {@code
- * dialogue} section.
+ * counted per bucket, the buckets' best merged, so no worker holds every line of the
+ * dataset). {@link #section} joins them into the report's {@code dialogue} section.
  */
 final class DialogueSummary
     extends PTransform<PCollection<Record<?>>, PCollection<Map<String, Object>>> {

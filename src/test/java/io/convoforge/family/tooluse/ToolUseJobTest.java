@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.TestSupport;
 import io.convoforge.core.input.InputException;
+import io.convoforge.core.model.Json;
 import io.convoforge.core.model.ToolCall;
 import io.convoforge.core.model.ToolResult;
 import io.convoforge.core.run.Job;
@@ -15,6 +16,7 @@ import io.convoforge.family.tooluse.gen.MemoryStore;
 import io.convoforge.family.tooluse.gen.ValueGenerator;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.Turn;
+import io.convoforge.family.tooluse.verify.DialogueMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,9 @@ class ToolUseJobTest {
         "the funnel counts are in report.json, not left as files");
     Map<?, ?> text = (Map<?, ?>) rep.get("text");
     assertTrue(((Number) text.get("distinct_bigram_ratio")).doubleValue() > 0.05);
+    // The dialogue section combined in the pipeline equals the metrics computed in memory.
+    assertEquals(Json.write(DialogueMetrics.of(TestSupport.conversations(r.out()))),
+        Json.write(rep.get("dialogue")));
   }
 
   @Test

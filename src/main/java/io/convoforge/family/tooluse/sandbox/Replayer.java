@@ -8,11 +8,13 @@ import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.Turn;
 import io.convoforge.family.tooluse.schema.TablesSchema;
 import io.convoforge.family.tooluse.schema.ToolSpec;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Replays a conversation in a fresh {@link Sandbox}: inserts its {@code initial_entities}, runs
@@ -65,6 +67,8 @@ public final class Replayer {
   private final Map<String, ToolSpec> tools;
   private final SandboxDdl ddl;
   private final ValueGenerator keys = new ValueGenerator();
+  private final AtomicBoolean inUse = new AtomicBoolean();
+  private Connection database;
 
   public Replayer(TablesSchema schema, Map<String, ToolSpec> tools) {
     this.schema = schema;
@@ -80,8 +84,19 @@ public final class Replayer {
     return schema;
   }
 
+  /**
+   * A sandbox for {@code c}: in this replayer's database, emptied by a rollback when the
+   * sandbox closes (creating the tables was most of a replay's time), or in a fresh database
+   * while that one is in use (two sandboxes open at once).
+   */
   public Sandbox open(Conversation c) {
-    return Sandbox.open(schema, tools, ddl, c.id(), keys);
+    if (!inUse.compareAndSet(false, true)) {
+      return Sandbox.open(schema, tools, ddl, c.id(), keys);
+    }
+    if (database == null) {
+      database = Sandbox.database(ddl);
+    }
+    return Sandbox.reuse(database, schema, tools, ddl, c.id(), keys, () -> inUse.set(false));
   }
 
   public Result replay(Conversation c, boolean withState) {

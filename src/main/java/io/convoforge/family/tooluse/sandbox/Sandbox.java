@@ -52,6 +52,8 @@ public final class Sandbox implements AutoCloseable {
       String message) {}
 
   private final Connection conn;
+  /** Null: the database is this sandbox's own; else it is rolled back and handed back. */
+  private final Runnable released;
   private final TablesSchema schema;
   private final Map<String, ToolSpec> tools;
   private final SandboxDdl ddl;
@@ -62,8 +64,9 @@ public final class Sandbox implements AutoCloseable {
   private Problem lastProblem;
 
   private Sandbox(Connection conn, TablesSchema schema, Map<String, ToolSpec> tools,
-      SandboxDdl ddl, String conversationId, ValueGenerator keyGenerator) {
+      SandboxDdl ddl, String conversationId, ValueGenerator keyGenerator, Runnable released) {
     this.conn = conn;
+    this.released = released;
     this.schema = schema;
     this.tools = tools;
     this.ddl = ddl;
@@ -74,6 +77,27 @@ public final class Sandbox implements AutoCloseable {
   /** Opens a new, empty, isolated database with the schema's tables. */
   public static Sandbox open(TablesSchema schema, Map<String, ToolSpec> tools, SandboxDdl ddl,
       String conversationId, ValueGenerator keyGenerator) {
+    return new Sandbox(database(ddl), schema, tools, ddl, conversationId, keyGenerator, null);
+  }
+
+  /**
+   * A sandbox in {@code db} (made by {@link #database}, empty), inside one transaction that
+   * {@link #close} rolls back, leaving the database empty again for the next conversation; then
+   * runs {@code released}. The same isolation as a fresh database (no statement commits, and
+   * the row order column is the sandbox's own), without creating the tables every time.
+   */
+  public static Sandbox reuse(Connection db, TablesSchema schema, Map<String, ToolSpec> tools,
+      SandboxDdl ddl, String conversationId, ValueGenerator keyGenerator, Runnable released) {
+    try {
+      db.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot use the sandbox database: " + e.getMessage(), e);
+    }
+    return new Sandbox(db, schema, tools, ddl, conversationId, keyGenerator, released);
+  }
+
+  /** A new, empty, in-memory database with {@code ddl}'s tables; gone when closed. */
+  public static Connection database(SandboxDdl ddl) {
     try {
       Connection c = DriverManager.getConnection(
           "jdbc:h2:mem:" + PREFIX + "_" + IDS.incrementAndGet() + ";DB_CLOSE_DELAY=0", "sa", "");
@@ -82,7 +106,7 @@ public final class Sandbox implements AutoCloseable {
           s.execute(sql);
         }
       }
-      return new Sandbox(c, schema, tools, ddl, conversationId, keyGenerator);
+      return c;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the sandbox database: " + e.getMessage(), e);
     }
@@ -285,6 +309,16 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    if (released != null) {
+      try {
+        conn.rollback();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot reset the sandbox database: " + e.getMessage(),
+            e);
+      }
+      released.run();
+      return;
+    }
     try {
       conn.close();
     } catch (SQLException e) {
