@@ -47,12 +47,19 @@ public final class GatesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the verdict as JSON.")
   boolean json;
 
+  @Option(names = "--conf", paramLabel = "PROFILE.yaml",
+      description = "A runner profile (conf/*.yaml) for the summarizing pipeline, as for run.")
+  Path conf;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
     DatasetDir.conversationFiles(dir);
     Inputs inputs = DatasetDir.inputs(dir, recipe, sets);
+    if (conf != null) {
+      beamArgs = RunnerProfile.merge(conf, beamArgs);
+    }
     Map<String, Object> report = new LinkedHashMap<>(Job.report(inputs, dir, beamArgs,
         Map.of()));
     if (!baselines.isEmpty()) {

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       GatesCommand.class,
       StatsCommand.class,
+      ClusterCommand.class,
       ExportCommand.class,
       ViewCommand.class,
       PushCommand.class,

@@ -6,6 +6,7 @@ import io.convoforge.core.input.InputException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.Job;
+import io.convoforge.core.run.Locations;
 import io.convoforge.core.run.Progress;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -39,8 +40,9 @@ public final class RunCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default: runs/<recipe>-<timestamp>).")
-  Path out;
+      description = "Output directory, local or on any Beam file system (gs://bucket/folder);"
+          + " default: runs/<recipe>-<timestamp>.")
+  String out;
 
   @Option(names = "--backend", description = "offline, an LLM backend (openai, gemini, vertex),"
       + " or auto (an LLM backend whose API key is present, else offline); default: the"
@@ -151,15 +153,23 @@ public final class RunCommand implements Callable<Integer> {
       withTrial.addAll(overrides);
       overrides = withTrial;
     }
-    Path target = out != null ? out : Path.of("runs", recipeName() + (trial ? "-trial-" : "-")
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    String location = out != null ? out : Path.of("runs", recipeName()
+        + (trial ? "-trial-" : "-")
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+        .toString();
+    boolean local = Locations.isLocal(location);
     Progress.configure(quiet ? null : System.err, RunSummary.stderrIsTerminal());
     Job.Result r;
     try {
-      r = Job.run(new Job.Request(recipe, overrides, count, target, overwrite, beamArgs,
-          accepted, maxCandidates));
+      r = Job.run(new Job.Request(recipe, overrides, count, local ? Path.of(location) : null,
+          overwrite, beamArgs, accepted, maxCandidates, local ? null : location));
     } finally {
       Progress.configure(null, false);
+    }
+    if (r.report().get("template") instanceof String spec) {
+      System.out.println("Wrote the Dataflow job specification to " + spec
+          + "; nothing ran and no dataset was written.");
+      return 0;
     }
     if (quiet) {
       return 0;

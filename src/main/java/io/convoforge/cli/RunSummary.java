@@ -28,7 +28,7 @@ final class RunSummary {
   /** The summary of a finished run, with the family's own {@code lines} before the next steps. */
   static void print(Job.Result r, List<String> lines, PrintStream out) {
     Map<String, Object> rep = r.report();
-    out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s%s%n", r.out(),
+    out.printf("Wrote %s%n  sampled %s, accepted %s, rejected %s%s%n", r.location(),
         rep.get("sampled"), rep.get("accepted"), rep.get("rejected_total"),
         topReasons(rep.get("rejected")));
     if (rep.get("gates") instanceof Map<?, ?> g) {
@@ -52,6 +52,10 @@ final class RunSummary {
               ? "; the candidate budget (" + t.get("max_candidates") + ") ran out" : "");
     }
     lines.forEach(l -> out.println("  " + l));
+    if (r.out() == null) {
+      // On another file system (gs://...) view, export and gates take a local copy.
+      return;
+    }
     String dir = r.out().toString();
     out.printf("Next:%n  ./convoforge view %s            # HTML report and conversation"
         + " browser%n  ./convoforge export %s --format openai|sharegpt|parquet|hf%n"

@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
  * start-up) with peak heap; {@code llm} drives the LLM DoFns against a local stub; {@code batch}
  * runs batch mode against the stub's batch endpoints ({@link BatchBench}); {@code sandbox}
  * replays conversations in fresh sandbox databases; {@code csv} measures the csv-agent family
- * ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry.
+ * ({@link CsvBench}); {@code scenario} the call-centre recipe and its registry; {@code cluster}
+ * the offline recipe on a local standalone Flink cluster ({@link ClusterBench}).
  */
 @Command(
     name = "bench",
@@ -41,11 +42,14 @@ import picocli.CommandLine.Unmatched;
         + " 'bench csv' prints the csv-agent sandbox's SQL statements/s and verified episodes/s"
         + " offline with n = 7;"
         + " 'bench scenario' runs the call-centre recipe offline at --count and prints"
-        + " conversations/s, then registry rows/s on H2 and PostgreSQL.")
+        + " conversations/s, then registry rows/s on H2 and PostgreSQL;"
+        + " 'bench cluster' runs the offline recipe at --count on a local standalone Flink"
+        + " cluster with 1 and 2 TaskManagers and prints wall time and peak memory per"
+        + " TaskManager (needs target/convoforge-bundled.jar: mvn -Pdist -DskipTests package).")
 public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", defaultValue = "offline",
       description = "offline | llm | batch | sandbox | dedup | grounded-qa | csv | scenario |"
-          + " view-export")
+          + " view-export | cluster")
   String what;
 
   @Option(names = "--count", description = "Elements (default 10000; bench batch 1000).")
@@ -165,6 +169,9 @@ public final class BenchCommand implements Callable<Integer> {
     if ("dedup".equals(what)) {
       return DedupBench.run(recipe, sample, embedCount, lexicalCount, model, beamArgs);
     }
+    if ("cluster".equals(what)) {
+      return ClusterBench.run(recipe, count, overrides(), beamArgs);
+    }
     if ("grounded-qa".equals(what)) {
       return GroundedQaBench.run(count, sets, beamArgs);
     }
@@ -174,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!"offline".equals(what)) {
       throw new io.convoforge.core.input.InputException("bench " + what, null,
           "unknown benchmark; expected one of [offline, llm, batch, sandbox, dedup,"
-              + " grounded-qa, csv, scenario, view-export]");
+              + " grounded-qa, csv, scenario, view-export, cluster]");
     }
     Path out = Files.createTempDirectory("convoforge-bench");
     try {

@@ -68,6 +68,7 @@ public final class StubLlmServer implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final Map<String, AtomicInteger> byStage = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final ThreadLocal<Boolean> counted = ThreadLocal.withInitial(() -> false);
@@ -179,6 +180,16 @@ public final class StubLlmServer implements AutoCloseable {
     return List.copyOf(arrivals);
   }
 
+  /** The SHA-256 of every request body, in arrival order (a repeated request repeats it). */
+  public List<String> bodyDigests() {
+    return List.copyOf(bodies);
+  }
+
+  /** Requests being answered right now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   /** Starts a new measurement of {@link #maxInFlight()}. */
   public void resetMaxInFlight() {
     maxInFlight.set(0);
@@ -210,7 +221,10 @@ public final class StubLlmServer implements AutoCloseable {
         batches.handle(ex);
         return;
       }
-      JsonNode body = Json.MAPPER.readTree(ex.getRequestBody().readAllBytes());
+      byte[] raw = ex.getRequestBody().readAllBytes();
+      bodies.add(io.convoforge.core.llm.Prompts.sha256(path + "\0"
+          + new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
+      JsonNode body = Json.MAPPER.readTree(raw);
       if (path.endsWith("/embeddings") || path.endsWith(":batchEmbedContents")
           || path.endsWith(":predict") || path.endsWith(":embedContent")) {
         embed(ex, path, body, arrived);

@@ -185,11 +185,17 @@ public final class HubClient {
     return r;
   }
 
+  /**
+   * The files of an export folder to upload: not hidden files, not the commit marker
+   * ({@link io.convoforge.core.run.OutputDir#SUCCESS}, which says the folder is complete and is
+   * no part of the dataset).
+   */
   static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
           .filter(p -> dir.relativize(p).toString().chars().noneMatch(c -> c == '\\')
-              && !dir.relativize(p).getFileName().toString().startsWith("."))
+              && !dir.relativize(p).getFileName().toString().startsWith(".")
+              && !dir.relativize(p).toString().equals(io.convoforge.core.run.OutputDir.SUCCESS))
           .sorted().toList();
     }
   }

@@ -16,8 +16,9 @@ public interface Backend extends Serializable {
   boolean offline();
 
   /**
-   * How stages batch their calls to this backend (keyed shards, batch size, buffering, call
-   * threads per batch); null to call per element, as offline.
+   * How stages batch their calls to this backend (keyed shards, 0 when the runner's parallelism
+   * decides; batch size, buffering, call threads per batch); null to call per element, as
+   * offline.
    */
   Batching batching();
 

@@ -53,4 +53,14 @@ public final class Backends {
     }
     return LlmBackend.create(resolved, llmSection);
   }
+
+  /**
+   * Tells this JVM that it is a worker of a run on a cluster of {@code parallelism} (a runner
+   * other than the DirectRunner): its LLM calls then take their part of the run-wide budget
+   * from one throttle coordinated with the other workers through the cache directory ({@code
+   * SharedBudget}), not from per-shard slices.
+   */
+  public static void onCluster(int parallelism) {
+    SharedBudget.onCluster(parallelism);
+  }
 }

@@ -52,6 +52,7 @@ public final class LlmBackend implements Backend {
       throw new InputException("llm.profile", null, "no such file: " + p);
     }
     deepMerge(merged, recipeLlm);
+    absoluteCache(merged);
     LlmSettings s = new LlmSettings(provider, merged);
     BatchSettings.check(s);
     if ((VERTEX.equals(provider) || ANTHROPIC_VERTEX.equals(provider))
@@ -61,6 +62,20 @@ public final class LlmBackend implements Backend {
               + " --set llm.location=us-central1, or conf/" + provider + ".yaml)");
     }
     return s;
+  }
+
+  /**
+   * A relative local cache directory becomes absolute here, in the launcher: workers (a
+   * cluster's TaskManagers) run in other directories and must all use the one it names. Only
+   * the settings change, not the recipe, so the run id does not depend on the directory.
+   */
+  private static void absoluteCache(Map<String, Object> merged) {
+    Object c = merged.get("cache");
+    String dir = c instanceof String ? (String) c : c == null ? ".convoforge/cache" : null;
+    if (dir != null && !dir.isBlank() && !dir.contains("://") && !dir.equalsIgnoreCase("off")
+        && !dir.equalsIgnoreCase("none")) {
+      merged.put("cache", Path.of(dir).toAbsolutePath().normalize().toString());
+    }
   }
 
   /** A backend on already merged settings (the {@code eval} command's judge). */
@@ -152,8 +167,11 @@ public final class LlmBackend implements Backend {
 
   @Override
   public Batching batching() {
-    return new Batching(settings.shards(), settings.batchSize(), settings.maxBufferingMillis(),
-        Math.max(1, (int) Math.ceil((double) settings.maxConcurrency() / settings.shards())));
+    // Shards unset: the runner's parallelism decides (CallInBatches). Every batch may use the
+    // whole in-flight budget; the throttle holds each call to its shard's or worker's part.
+    return new Batching(settings.values().get("shards") == null ? 0 : settings.shards(),
+        settings.batchSize(), settings.maxBufferingMillis(),
+        Math.max(1, settings.maxConcurrency()));
   }
 
   /** In batch mode a group is up to {@code llm.batch.group_size} elements, run on one thread. */

@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -141,9 +142,14 @@ public final class Funnel {
 
   /** The funnel counts of a run's directory: key to count, summed over its files. */
   public static Map<String, Long> read(Path dir) {
+    return read(dir.toString());
+  }
+
+  /** The same for a directory on any Beam file system ({@link Locations}). */
+  public static Map<String, Long> read(String dir) {
     Map<String, Long> counts = new TreeMap<>();
-    for (Path f : DatasetDir.files(dir, PREFIX + "*.tsv")) {
-      DatasetDir.lines(f, line -> {
+    for (ResourceId f : Locations.match(Locations.resolve(dir, PREFIX + "*.tsv"))) {
+      Locations.lines(f, line -> {
         int tab = line.lastIndexOf('\t');
         counts.merge(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)), Long::sum);
       });

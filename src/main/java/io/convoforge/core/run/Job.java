@@ -5,6 +5,7 @@ import io.convoforge.core.llm.LlmAccounting;
 import io.convoforge.core.llm.RunBreaker;
 import io.convoforge.core.llm.RunStoppedException;
 import io.convoforge.core.model.Json;
+import io.convoforge.core.util.RunnerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -28,7 +30,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class Job {
   private Job() {}
 
-  /** What to run. {@code beamArgs} are passed to Beam's PipelineOptions untouched. */
+  /**
+   * What to run. {@code beamArgs} are passed to Beam's PipelineOptions untouched. The output
+   * is {@code out}, or {@code location} when given: a URI of any Beam file system ({@code
+   * gs://bucket/folder}).
+   */
   public record Request(
       Path recipe,
       List<String> overrides,
@@ -37,15 +43,34 @@ public final class Job {
       boolean overwrite,
       List<String> beamArgs,
       Integer accepted,
-      Integer maxCandidates) {
+      Integer maxCandidates,
+      String location) {
     public Request(Path recipe, List<String> overrides, Integer count, Path out,
         boolean overwrite, List<String> beamArgs) {
       this(recipe, overrides, count, out, overwrite, beamArgs, null, null);
     }
+
+    public Request(Path recipe, List<String> overrides, Integer count, Path out,
+        boolean overwrite, List<String> beamArgs, Integer accepted, Integer maxCandidates) {
+      this(recipe, overrides, count, out, overwrite, beamArgs, accepted, maxCandidates, null);
+    }
+
+    /** The output location: {@code location}, else {@code out}. */
+    public String outLocation() {
+      return location != null ? location : out.toString();
+    }
   }
 
-  /** What a run produced. */
-  public record Result(Path out, Map<String, Object> report, double pipelineSeconds) {}
+  /**
+   * What a run produced: its report, and where it is ({@code out} for a local directory, null
+   * for another file system; {@code location} either way).
+   */
+  public record Result(Path out, Map<String, Object> report, double pipelineSeconds,
+      String location) {
+    public Result(Path out, Map<String, Object> report, double pipelineSeconds) {
+      this(out, report, pipelineSeconds, out.toString());
+    }
+  }
 
   /**
    * The run failed after its inputs were accepted (a bug, or the runner gave up); {@code
@@ -78,13 +103,17 @@ public final class Job {
     }
     Inputs in = Inputs.load(req.recipe(), req.overrides(), req.count());
     PipelineOptions options = options(req.beamArgs(), blockingStages(in));
-    OutputDir out = OutputDir.prepare(req.out(), req.overwrite());
+    OutputDir out = prepare(req, in);
     try {
       Pipeline p = Pipeline.create(options);
       ConvoforgePipeline.Outputs outputs = ConvoforgePipeline.build(p, in, shards(options));
-      FileSinks.write(outputs, in.run(), out.staging().toString(), in.recipe().shards());
+      FileSinks.write(outputs, in.run(), out.stagingLocation(), in.recipe().shards());
       Summaries.write(outputs.accepted(), outputs.rejected(), in.run(), in.context(),
-          out.staging().toString(), null);
+          out.stagingLocation(), null);
+      String template = RunnerOptions.string(options, "templateLocation");
+      if (template != null) {
+        return template(p, template, out);
+      }
       Ran ran = execute(p, "the pipeline", in.recipe().stages(), in.run().expectedCount());
       return complete(in, out, header(in, options), List.of(ran.result()),
           outputs.stageOfTransform(), ran.seconds(), Map.of());
@@ -92,6 +121,45 @@ public final class Job {
       out.abandon();
       throw e;
     }
+  }
+
+  /**
+   * The output of a request, checked and staged. Beyond a local directory, the family must not
+   * act on the committed output itself ({@link io.convoforge.core.family.FamilyRun#committed}
+   * takes a local path: scenario-dialogue registers its batch folders).
+   */
+  static OutputDir prepare(Request req, Inputs in) {
+    String location = req.outLocation();
+    if (!Locations.isLocal(location) && actsOnCommit(in)) {
+      throw new InputException("--out " + location, null, "kind " + in.recipe().kind()
+          + " delivers its output from a local directory after the commit; give a local --out"
+          + " (a directory every worker shares on a cluster)");
+    }
+    return OutputDir.prepare(location, req.overwrite());
+  }
+
+  private static boolean actsOnCommit(Inputs in) {
+    try {
+      return in.run().getClass().getMethod("committed", Path.class, Map.class)
+          .getDeclaringClass() != io.convoforge.core.family.FamilyRun.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code --templateLocation}: the runner (Dataflow) writes the job's specification there
+   * instead of running it; nothing is written to the output, whose staging place goes.
+   */
+  private static Result template(Pipeline p, String template, OutputDir out) {
+    try {
+      p.run();
+    } catch (RuntimeException e) {
+      throw new RunFailedException("writing the job specification to " + template
+          + " failed: " + rootMessage(e), e);
+    }
+    out.abandon();
+    return new Result(null, Map.of("template", template), 0, out.location());
   }
 
   /** Runs a built pipeline to the end; a failure or another end state fails the run. */
@@ -160,7 +228,7 @@ public final class Job {
       List<PipelineResult> results, Map<String, String> stageOfTransform, double seconds,
       Map<String, Object> extra) {
     try {
-      Path dir = out.staging();
+      String dir = out.stagingLocation();
       Map<String, Object> report = report(in, Funnel.read(dir), Summaries.read(dir), header);
       report.putAll(extra);
       report.put("gates", Gates.evaluate(in, report).toMap());
@@ -174,11 +242,9 @@ public final class Job {
       report.put("timing", timing);
       LlmAccounting.addTo(report, results, stageOfTransform);
       for (String prefix : List.of(Funnel.PREFIX, Summaries.PREFIX)) {
-        for (Path f : DatasetDir.files(dir, prefix + "*")) {
-          Files.delete(f);
-        }
+        Locations.delete(Locations.match(Locations.resolve(dir, prefix + "*")));
       }
-      Files.writeString(dir.resolve("report.json"),
+      Locations.write(Locations.resolve(dir, "report.json"),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
       @SuppressWarnings("unchecked")
       Map<String, Object> invariant = (Map<String, Object>) report.get("invariant");
@@ -186,6 +252,9 @@ public final class Job {
         throw new RunFailedException("elements were lost: " + invariant, null);
       }
       out.commit();
+      if (!out.isLocal()) {
+        return new Result(null, report, seconds, out.location());
+      }
       try {
         in.run().committed(out.target(), report);
       } catch (RuntimeException e) {
@@ -217,14 +286,19 @@ public final class Job {
 
   /**
    * The report of an existing dataset (its accepted and rejected files), computed by a
-   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}.
+   * pipeline of {@link Summaries#over}, with {@code header}; for {@code gates DIR}. On a
+   * cluster the workers write the summary parts beside the dataset (a directory they already
+   * read, so one they share), not into the launcher's temporary directory, which other
+   * machines do not see.
    */
   public static Map<String, Object> report(Inputs in, Path dir, List<String> beamArgs,
       Map<String, Object> header) {
     Path tmp = null;
     try {
-      tmp = Files.createTempDirectory("convoforge-summary");
-      execute(Summaries.over(dir, in, options(beamArgs), tmp), "summarizing " + dir);
+      PipelineOptions options = options(beamArgs);
+      tmp = RunnerOptions.isDirect(options) ? Files.createTempDirectory("convoforge-summary")
+          : Files.createTempDirectory(dir.toAbsolutePath(), "_summary-");
+      execute(Summaries.over(dir, in, options, tmp), "summarizing " + dir);
       return report(in, Map.of(), Summaries.read(tmp), header);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -265,12 +339,32 @@ public final class Job {
       addDefault(args, "--targetParallelism",
           String.valueOf(Runtime.getRuntime().availableProcessors() + (blockingStages + 1) / 2));
     }
+    checkFilesToStage(args);
+    PipelineOptions options;
     try {
-      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation()
+      options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation()
           .create();
     } catch (IllegalArgumentException e) {
       throw new InputException("command line", null, "a flag is neither a convoforge option nor"
           + " a Beam pipeline option: " + firstLine(e.getMessage()));
+    }
+    // The launcher reads and writes the output through the same file systems as the pipeline.
+    FileSystems.setDefaultPipelineOptions(options);
+    return options;
+  }
+
+  /** Files named by --filesToStage must exist (the bundled jar is built, not downloaded). */
+  private static void checkFilesToStage(List<String> args) {
+    for (String a : args) {
+      if (a.startsWith("--filesToStage=")) {
+        for (String f : a.substring("--filesToStage=".length()).split(",")) {
+          String file = f.contains("=") ? f.substring(f.indexOf('=') + 1) : f;
+          if (!file.isBlank() && !file.contains("://") && !Files.exists(Path.of(file.trim()))) {
+            throw new InputException("--filesToStage", null, file.trim() + " does not exist;"
+                + " the bundled jar is built with: mvn -Pdist -DskipTests package");
+          }
+        }
+      }
     }
   }
 

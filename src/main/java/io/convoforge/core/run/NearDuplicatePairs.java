@@ -34,10 +34,17 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
   static final int BANDS = 50;
   static final int ROWS = 5;
   private final Deduplicate.Settings settings;
+  /** About how many records come in (0: unknown), for the number of key groups. */
+  private final long expected;
 
   NearDuplicatePairs(Deduplicate.Settings settings) {
+    this(settings, 0);
+  }
+
+  NearDuplicatePairs(Deduplicate.Settings settings, long expected) {
     super("NearDuplicatePairs");
     this.settings = settings;
+    this.expected = expected;
   }
 
   /** A record's id, shingles and band keys. */
@@ -57,7 +64,7 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
   @SuppressWarnings("unchecked")
   public PCollection<Long> expand(PCollection<? extends Record<?>> input) {
     int shards = settings.shards() > 0 ? settings.shards()
-        : Deduplicate.shardsFor(input.getPipeline().getOptions());
+        : Deduplicate.shardsFor(input.getPipeline().getOptions(), expected, BANDS);
     return ((PCollection<Record<?>>) input)
         .apply("Band", ParDo.of(new BandFn(settings, shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(),

@@ -32,7 +32,8 @@ public final class StageRegistry {
         EmbedConversations.Settings.from(ctx.recipe(), ctx.runId())));
     CORE.put(Deduplicate.STAGE, (ctx, run) -> Deduplicate.of(ctx.recipe(), run.family().codec(),
         ctx.recipe().stages().contains(EmbedConversations.STAGE)
-            ? EmbedConversations.Settings.from(ctx.recipe(), ctx.runId()) : null));
+            ? EmbedConversations.Settings.from(ctx.recipe(), ctx.runId()) : null)
+        .expecting(run.expectedCount()));
     CORE.put(SelectTop.STAGE, (ctx, run) -> SelectTop.of(ctx.recipe(), run.defaultSelectPer()));
   }
 

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -67,7 +68,9 @@ public final class Summaries {
     if (gates.get("max_near_duplicates") != null) {
       Deduplicate.Settings s = Deduplicate.Settings.from(run.recipe().section("dedup"),
           run.recipe().section("embed"), run.recipe().seed());
-      parts = parts.and(part(records.apply(new NearDuplicatePairs(s)), NEAR_DUPLICATES));
+      Long expected = run.expectedCount();
+      parts = parts.and(part(records.apply(new NearDuplicatePairs(s,
+          expected == null ? 0 : expected)), NEAR_DUPLICATES));
     }
     if (invalid != null) {
       parts = parts.and(part(invalid, INVALID));
@@ -87,9 +90,14 @@ public final class Summaries {
    * has several (a family's summary may) merged key by key.
    */
   public static Map<String, Object> read(Path dir) {
+    return read(dir.toString());
+  }
+
+  /** The same for a directory on any Beam file system ({@link Locations}). */
+  public static Map<String, Object> read(String dir) {
     Map<String, Object> parts = new LinkedHashMap<>();
-    for (Path f : DatasetDir.files(dir, PREFIX + "*.tsv")) {
-      DatasetDir.lines(f, line -> {
+    for (ResourceId f : Locations.match(Locations.resolve(dir, PREFIX + "*.tsv"))) {
+      Locations.lines(f, line -> {
         int tab = line.indexOf('\t');
         try {
           // Whole numbers as longs, as the report's counts are everywhere else.

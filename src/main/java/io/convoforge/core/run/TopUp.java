@@ -55,13 +55,18 @@ public final class TopUp {
       throw new InputException("command line", "--count", "--count and --accepted exclude each"
           + " other: --accepted samples as many as it takes");
     }
+    if (!Locations.isLocal(req.outLocation())) {
+      throw new InputException("command line", "--out", "--accepted assembles its rounds in a"
+          + " local directory; give a local --out (or run --count N to " + req.outLocation()
+          + ")");
+    }
     int budget = req.maxCandidates() != null ? req.maxCandidates() : 5 * target;
     if (budget < 1) {
       throw new InputException("command line", "--max-candidates", "must be at least 1");
     }
     Inputs base = Inputs.load(req.recipe(), req.overrides(), target);
     PipelineOptions options = Job.options(req.beamArgs(), Job.blockingStages(base));
-    OutputDir out = OutputDir.prepare(req.out(), req.overwrite());
+    OutputDir out = OutputDir.prepare(req.outLocation(), req.overwrite());
     try {
       Path rounds = out.staging().resolve(ROUNDS);
       Path anchors = rounds.resolve("anchors");

@@ -1,9 +1,11 @@
 package io.convoforge.core.stages;
 
 import io.convoforge.core.llm.Backend;
+import io.convoforge.core.llm.Backends;
 import io.convoforge.core.llm.BatchScope;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.Rejected;
+import io.convoforge.core.util.RunnerOptions;
 import io.convoforge.core.util.Seeds;
 import java.io.Closeable;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,10 +31,13 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 
 /**
- * Runs a model-calling {@link RecordFn} for a remote backend: keys elements by a fixed number of
- * shards (each shard owns 1/shards of the run's rate budget, so the budget holds across workers
- * with no external service), groups them with {@link GroupIntoBatches} (bounded buffering), and
- * runs the function on a batch's elements concurrently, up to the backend's in-flight cap.
+ * Runs a model-calling {@link RecordFn} for a remote backend: keys elements by shards ({@code
+ * llm.shards}; unset, one on the DirectRunner and the job's parallelism on a cluster, so every
+ * worker calls), groups them with {@link GroupIntoBatches} (bounded buffering), and runs the
+ * function on a batch's elements concurrently, up to the backend's in-flight cap. On the
+ * DirectRunner each shard owns 1/shards of the run's budget; on a cluster each worker JVM takes
+ * its part of the whole budget from the others calling at the time ({@link
+ * Backends#onCluster}), so the budget holds however the runner places the shards.
  *
  * <p>In batch mode ({@code llm.mode: batch}) a group is instead one set of provider batches:
  * {@link ProviderBatchFn} runs each element's work on one thread inside a {@link BatchScope},
@@ -48,20 +54,26 @@ final class CallInBatches {
 
   static <I, O> StageResult<O> apply(PCollection<Record<I>> input, String name,
       RecordFn<I, O> fn, Coder<Record<O>> coder, Backend.Batching b) {
+    PipelineOptions options = input.getPipeline().getOptions();
+    int cluster = RunnerOptions.isDirect(options) ? 0 : RunnerOptions.parallelism(options);
+    int shards = b.shards() > 0 ? b.shards() : Math.max(1, cluster);
     PCollection<KV<Integer, Record<I>>> keyed = input
-        .apply(name + "KeyByShard", ParDo.of(new KeyByShardFn<I>(b.shards())))
+        .apply(name + "KeyByShard", ParDo.of(new KeyByShardFn<I>(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), input.getCoder()));
     PCollectionTuple t = keyed
         .apply(name + "Batch", GroupIntoBatches.<Integer, Record<I>>ofSize(b.batchSize())
             .withMaxBufferingDuration(Duration.millis(b.maxBufferingMillis())))
         .apply(name, ParDo.of(b.providerBatches() ? new ProviderBatchFn<>(fn)
-                : new CallBatchFn<>(fn, b.concurrency()))
+                : new CallBatchFn<>(fn, b.concurrency(), cluster))
             .withOutputTags(fn.output,
                 TupleTagList.of(RecordFn.FAILURES).and(RecordFn.CREATED)));
     return RecordStage.result(t, fn, coder);
   }
 
-  /** Keys each element by the shard its id hashes to (the same shard the session throttles). */
+  /**
+   * Keys each element by the shard its id hashes to (on the DirectRunner, the same shard the
+   * session throttles).
+   */
   static final class KeyByShardFn<I> extends DoFn<Record<I>, KV<Integer, Record<I>>> {
     private final int shards;
 
@@ -79,17 +91,23 @@ final class CallInBatches {
   static final class CallBatchFn<I, O> extends DoFn<KV<Integer, Iterable<Record<I>>>, Record<O>> {
     private final RecordFn<I, O> fn;
     private final int threads;
+    private final int clusterParallelism;
     private transient ExecutorService pool;
     private transient List<RecordFn<I, O>> opened;
     private transient ThreadLocal<RecordFn<I, O>> worker;
 
-    CallBatchFn(RecordFn<I, O> fn, int threads) {
+    /** {@code clusterParallelism}: 0 on the DirectRunner, else the job's parallelism. */
+    CallBatchFn(RecordFn<I, O> fn, int threads, int clusterParallelism) {
       this.fn = fn;
       this.threads = threads;
+      this.clusterParallelism = clusterParallelism;
     }
 
     @Setup
     public void setup() {
+      if (clusterParallelism > 0) {
+        Backends.onCluster(clusterParallelism);
+      }
       pool = Executors.newFixedThreadPool(threads, r -> {
         Thread t = new Thread(r, "convoforge-" + fn.stage() + "-call");
         t.setDaemon(true);

@@ -10,6 +10,7 @@ import io.convoforge.core.model.RecordCodec;
 import io.convoforge.core.model.RecordCoder;
 import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.util.RunnerOptions;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,7 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
   private final Settings settings;
   private final RecordCodec anchorCodec;
   private final EmbedConversations.Settings anchorEmbedding;
+  private final long expected;
 
   /** The recipe's {@code dedup} section, resolved. */
   public record Settings(
@@ -162,11 +164,12 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
   }
 
   private Deduplicate(Settings settings, RecordCodec anchorCodec,
-      EmbedConversations.Settings anchorEmbedding) {
+      EmbedConversations.Settings anchorEmbedding, long expected) {
     super("Deduplicate");
     this.settings = settings;
     this.anchorCodec = anchorCodec;
     this.anchorEmbedding = anchorEmbedding;
+    this.expected = expected;
   }
 
   /**
@@ -183,12 +186,21 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
       throw new InputException(recipe.file(), "field stages",
           "dedup method 'semantic' needs the 'embed' stage before 'dedup'");
     }
-    return new Deduplicate<>(s, codec, s.methods().contains("semantic") ? embedding : null);
+    return new Deduplicate<>(s, codec, s.methods().contains("semantic") ? embedding : null,
+        recipe.count() == null ? 0 : recipe.count());
+  }
+
+  /**
+   * The same, sized for about {@code n} elements (the run's expected count; null keeps the
+   * recipe's {@code count}): only the default number of key groups depends on it.
+   */
+  public Deduplicate<P> expecting(Long n) {
+    return n == null ? this : new Deduplicate<>(settings, anchorCodec, anchorEmbedding, n);
   }
 
   /** A dedup with explicit settings and no anchors. */
   public static <P> Deduplicate<P> of(Settings settings) {
-    return new Deduplicate<>(settings, null, null);
+    return new Deduplicate<>(settings, null, null, 0);
   }
 
   @Override
@@ -209,7 +221,8 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
       }
     }
     Settings resolved = settings.shards() > 0 ? settings
-        : settings.withShards(shardsFor(input.getPipeline().getOptions()));
+        : settings.withShards(shardsFor(input.getPipeline().getOptions(), expected,
+            Math.max(settings.semanticBands(), settings.lexicalBands())));
     PCollection<Record<P>> current = input;
     PCollectionList<Rejected> failures = PCollectionList.empty(input.getPipeline());
     for (String method : settings.methods()) {
@@ -254,16 +267,29 @@ public final class Deduplicate<P> extends RecordStage<P, P> {
   }
 
   /**
-   * Key groups when the recipe sets no {@code dedup.shards}: 512 on a cluster runner (every
-   * slot gets keys, each group a bounded slice); on the DirectRunner, which builds a DoFn
-   * evaluator per key group and copies a key's grouped state for every bundle that touches
-   * it, 8 per core (all of its state is in memory anyway). Measured on 100,000 texts with
-   * {@code bench dedup}.
+   * Key groups when the recipe sets no {@code dedup.shards}. On the DirectRunner, which builds
+   * a DoFn evaluator per key group and copies a key's grouped state for every bundle that
+   * touches it, 8 per core (all of its state is in memory anyway; measured on 100,000 texts
+   * with {@code bench dedup}). On a cluster runner, derived from the job's parallelism
+   * ({@link RunnerOptions#parallelism}): {@value #GROUPS_PER_SLOT} per slot, so every slot gets
+   * work, and more when {@code expected} elements times {@code bands} sketch entries would put
+   * over {@value #MAX_ENTRIES_PER_GROUP} entries in one group (a group's buckets are held in
+   * memory when its pairs are confirmed; a semantic entry carries its 384-float vector, ~1.6 KB).
+   * The near-duplicate gate ({@code NearDuplicatePairs}) uses the same rule for its bands.
    */
-  public static int shardsFor(PipelineOptions options) {
-    return "DirectRunner".equals(options.getRunner().getSimpleName())
-        ? 8 * Runtime.getRuntime().availableProcessors() : 512;
+  public static int shardsFor(PipelineOptions options, long expected, int bands) {
+    if (RunnerOptions.isDirect(options)) {
+      return 8 * Runtime.getRuntime().availableProcessors();
+    }
+    long bySize = (expected * Math.max(1, bands) + MAX_ENTRIES_PER_GROUP - 1)
+        / MAX_ENTRIES_PER_GROUP;
+    return (int) Math.min(MAX_GROUPS, Math.max((long) GROUPS_PER_SLOT
+        * RunnerOptions.parallelism(options), bySize));
   }
+
+  static final int GROUPS_PER_SLOT = 4;
+  static final int MAX_ENTRIES_PER_GROUP = 20_000;
+  static final int MAX_GROUPS = 65_536;
 
   /**
    * Which of {@code shards} groups a key lands in (dedup buckets and ids, the near-duplicate

@@ -5,16 +5,19 @@ import io.convoforge.core.embed.Embedded;
 import io.convoforge.core.embed.Embedder;
 import io.convoforge.core.embed.EmbedderFactory;
 import io.convoforge.core.embed.Embedders;
+import io.convoforge.core.llm.Backends;
 import io.convoforge.core.model.JsonCoder;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.Rejected;
 import io.convoforge.core.recipe.Recipe;
+import io.convoforge.core.util.RunnerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -82,7 +85,9 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
 
   @Override
   public StageResult<P> expand(PCollection<Record<P>> input) {
-    EmbedFn<P> fn = new EmbedFn<>(settings);
+    PipelineOptions options = input.getPipeline().getOptions();
+    EmbedFn<P> fn = new EmbedFn<>(settings,
+        RunnerOptions.isDirect(options) ? 0 : RunnerOptions.parallelism(options));
     PCollectionTuple t = input.apply("Embed",
         ParDo.of(fn).withOutputTags(fn.output, TupleTagList.of(RecordFn.FAILURES)));
     return StageResult.of(t.get(fn.output).setCoder(input.getCoder()),
@@ -105,6 +110,7 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
         Metrics.distribution(EmbedFn.class, BATCH_START_EPOCH_MS);
     private final Distribution batchEnd = Metrics.distribution(EmbedFn.class, BATCH_END_EPOCH_MS);
     private final Settings settings;
+    private final int clusterParallelism;
     private transient Embedder embedder;
     private transient List<Pending<P>> buffer;
 
@@ -112,12 +118,18 @@ public final class EmbedConversations<P> extends RecordStage<P, P> {
 
     private record Failed(Rejected r, Instant ts, BoundedWindow window) {}
 
-    EmbedFn(Settings settings) {
+    /** {@code clusterParallelism}: 0 on the DirectRunner, else the job's parallelism. */
+    EmbedFn(Settings settings, int clusterParallelism) {
       this.settings = settings;
+      this.clusterParallelism = clusterParallelism;
     }
 
     @Setup
     public void setup() {
+      if (clusterParallelism > 0) {
+        // A remote embedder's calls take this worker's part of the run-wide budget.
+        Backends.onCluster(clusterParallelism);
+      }
       embedder = settings.embedder().open();
     }
 
