@@ -1,13 +1,19 @@
 package io.convoforge.core.run;
 
 import io.convoforge.core.dedup.MinHash;
-import io.convoforge.core.model.JsonCoder;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.stages.Deduplicate;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -16,6 +22,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -47,7 +54,11 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
     this.expected = expected;
   }
 
-  /** A record's id, shingles and band keys. */
+  /**
+   * A record's id, shingles and band keys. Coded in one buffer ({@link ShingledCoder}): a
+   * runner that copies grouped state (the DirectRunner, for every bundle that touches a group)
+   * copies these many times.
+   */
   record Shingled(String id, int[] shingles, long[] bands) {
     /** The first band whose key the two share, or -1. */
     int firstSharedBand(Shingled o) {
@@ -68,7 +79,7 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
     return ((PCollection<Record<?>>) input)
         .apply("Band", ParDo.of(new BandFn(settings, shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(),
-            KvCoder.of(VarIntCoder.of(), JsonCoder.of(Shingled.class))))
+            KvCoder.of(VarIntCoder.of(), new ShingledCoder())))
         .apply("GroupBands", GroupByKey.create())
         .apply("ConfirmPairs", ParDo.of(new ConfirmFn(settings.lexicalThreshold())))
         .setCoder(VarLongCoder.of())
@@ -134,5 +145,40 @@ final class NearDuplicatePairs extends PTransform<PCollection<? extends Record<?
       }
       out.output(pairs);
     }
+  }
+
+  /** {@link Shingled} as one length-prefixed buffer: id, shingles, band keys. */
+  static final class ShingledCoder extends CustomCoder<Shingled> {
+    @Override
+    public void encode(Shingled x, OutputStream os) throws IOException {
+      byte[] id = x.id().getBytes(StandardCharsets.UTF_8);
+      ByteBuffer b = ByteBuffer.allocate(4 + id.length + 4 + 4 * x.shingles().length + 4
+          + 8 * x.bands().length);
+      b.putInt(id.length).put(id).putInt(x.shingles().length);
+      b.asIntBuffer().put(x.shingles());
+      b.position(b.position() + 4 * x.shingles().length);
+      b.putInt(x.bands().length);
+      b.asLongBuffer().put(x.bands());
+      VarInt.encode(b.capacity(), os);
+      os.write(b.array());
+    }
+
+    @Override
+    public Shingled decode(InputStream is) throws IOException {
+      byte[] bytes = new byte[VarInt.decodeInt(is)];
+      new DataInputStream(is).readFully(bytes);
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      byte[] id = new byte[b.getInt()];
+      b.get(id);
+      int[] shingles = new int[b.getInt()];
+      b.asIntBuffer().get(shingles);
+      b.position(b.position() + 4 * shingles.length);
+      long[] bands = new long[b.getInt()];
+      b.asLongBuffer().get(bands);
+      return new Shingled(new String(id, StandardCharsets.UTF_8), shingles, bands);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }
