@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Replays a conversation in a fresh {@link Sandbox}: inserts its {@code initial_entities}, runs
- * every expected call in order and compares each result with what the conversation intends (its
- * {@code expect_error}, and the recorded result where there is one). Not thread-safe (it owns a
- * key generator); one per DoFn instance.
+ * Replays a conversation in an empty {@link Sandbox} (see {@link #open}): inserts its {@code
+ * initial_entities}, runs every expected call in order and compares each result with what the
+ * conversation intends (its {@code expect_error}, and the recorded result where there is one).
+ * Not thread-safe (it owns a key generator); one per DoFn instance.
  */
 public final class Replayer {
   /** One executed call and, when it did not behave as intended, the deviation's type. */

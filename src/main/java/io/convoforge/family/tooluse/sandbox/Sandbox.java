@@ -25,7 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One conversation's database: a fresh in-memory H2 database built from {@link SandboxDdl}, in
+ * One conversation's database: an empty in-memory H2 database built from {@link SandboxDdl}
+ * (fresh, or {@linkplain #reuse reused} inside a transaction rolled back on close), in
  * which the derived tools run as real SQL statements. Semantics and output shapes are those of
  * the offline writer's {@code MemoryStore} (so replayed results equal the recorded ones): create
  * INSERTs with the key {@link Keys#created} assigns and returns {@code {pk: key}}; get SELECTs
