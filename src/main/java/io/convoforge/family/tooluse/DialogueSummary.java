@@ -15,18 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.FlatMapElements;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The tool-use family's {@link DialogueMetrics}, combined inside the pipeline in two summary
- * parts: {@value #COUNTS} (the counts and the bigram sample, a bounded accumulation) and
- * {@value #LINES} (each role's most repeated line: lines grouped into buckets by their hash,
+ * parts: {@value #COUNTS} (the counts and the bigram sample, a bounded accumulation that
+ * {@link ToolUseSummary} keeps in its one pass over each conversation) and {@value #LINES} (each role's most repeated line: lines grouped into buckets by their hash,
  * counted per bucket, the buckets' best merged, so no worker holds every line of the
  * dataset). {@link #section} joins them into the report's {@code dialogue} section.
  */
@@ -40,7 +38,6 @@ final class DialogueSummary
   @Override
   @SuppressWarnings("unchecked")
   public PCollection<Map<String, Object>> expand(PCollection<Record<?>> accepted) {
-    PCollection<Map<String, Object>> counts = Summary.globally(accepted, new Counts());
     PCollection<KV<KV<String, String>, Long>> bucketBest = accepted
         .apply("DialogueLines", FlatMapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.integers(),
@@ -57,9 +54,7 @@ final class DialogueSummary
                     .map(e -> KV.of(KV.of(e.getKey(), e.getValue().getKey()),
                         e.getValue().getValue()))
                     .toList()));
-    PCollection<Map<String, Object>> most = Summary.globally(bucketBest, new MostRepeated());
-    return PCollectionList.of(counts).and(most)
-        .apply("DialogueParts", Flatten.pCollections());
+    return Summary.globally(bucketBest, new MostRepeated());
   }
 
   /**
@@ -106,36 +101,6 @@ final class DialogueSummary
         b.path("bigrams").asLong(), b.path("conversations").asLong(),
         d.path("failure_causes")));
     return out;
-  }
-
-  /** The counts and the bigram sample. */
-  static final class Counts extends Summary<Record<?>, DialogueMetrics.Acc> {
-    Counts() {
-      super(DialogueMetrics.Acc.class);
-    }
-
-    @Override
-    public DialogueMetrics.Acc createAccumulator() {
-      return new DialogueMetrics.Acc();
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public DialogueMetrics.Acc addInput(DialogueMetrics.Acc a, Record<?> r) {
-      return a.add(ToolUseCodec.view((Record<ToolUse>) r));
-    }
-
-    @Override
-    public DialogueMetrics.Acc mergeAccumulators(Iterable<DialogueMetrics.Acc> accs) {
-      DialogueMetrics.Acc out = new DialogueMetrics.Acc();
-      accs.forEach(out::merge);
-      return out;
-    }
-
-    @Override
-    public Map<String, Object> extractOutput(DialogueMetrics.Acc a) {
-      return Map.of(COUNTS, Json.MAPPER.convertValue(a, Map.class));
-    }
   }
 
   /** Each role's line in the most conversations. */

@@ -1,6 +1,7 @@
 package io.convoforge.family.tooluse;
 
 import io.convoforge.core.family.Summary;
+import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.ToolUse;
@@ -8,6 +9,7 @@ import io.convoforge.family.tooluse.model.Turn;
 import io.convoforge.family.tooluse.sandbox.Replayer;
 import io.convoforge.family.tooluse.schema.TablesSchema;
 import io.convoforge.family.tooluse.schema.Tools;
+import io.convoforge.family.tooluse.verify.DialogueMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,9 +17,10 @@ import java.util.TreeMap;
 /**
  * The tool-use family's statistics over the accepted conversations, combined inside the
  * pipeline: the success share and each task's share (for the distribution gates), empty
- * responses, execution failures on a sandbox replay of every conversation (a fresh H2 database
- * each), and the repair stage's findings ({@code metadata.repair}: pre-repair failures by type,
- * seed rows added and completed).
+ * responses, execution failures on a sandbox replay of every conversation (an empty H2
+ * database each), the repair stage's findings ({@code metadata.repair}: pre-repair failures by
+ * type, seed rows added and completed) and the counts of the {@link DialogueSummary dialogue
+ * metrics}: one decoding of each conversation for all of them.
  */
 final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
   private final TablesSchema schema;
@@ -42,6 +45,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
     public long entitiesAdded;
     public long entitiesCompleted;
     public Map<String, Long> prerepairFailures = new TreeMap<>();
+    public DialogueMetrics.Acc dialogue = new DialogueMetrics.Acc();
   }
 
   @Override
@@ -56,6 +60,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
     a.conversations++;
     a.success += c.isFailure() ? 0 : 1;
     a.tasks.merge(c.taskId(), 1L, Long::sum);
+    a.dialogue.add(c);
     for (Turn t : c.turns() == null ? java.util.List.<Turn>of() : c.turns()) {
       a.turns++;
       if (t.responseText() == null || t.responseText().isBlank()) {
@@ -97,6 +102,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
       out.entitiesAdded += a.entitiesAdded;
       out.entitiesCompleted += a.entitiesCompleted;
       addCounts(out.prerepairFailures, a.prerepairFailures);
+      out.dialogue.merge(a.dialogue);
     }
     return out;
   }
@@ -120,6 +126,7 @@ final class ToolUseSummary extends Summary<Record<?>, ToolUseSummary.Acc> {
     repair.put("entities_added", a.entitiesAdded);
     repair.put("entities_completed", a.entitiesCompleted);
     m.put("repair", repair);
+    m.put(DialogueSummary.COUNTS, Json.MAPPER.convertValue(a.dialogue, Map.class));
     return m;
   }
 
