@@ -7,7 +7,6 @@ import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Gates;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
-import io.convoforge.family.groundedqa.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

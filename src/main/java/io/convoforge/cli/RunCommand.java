@@ -2,7 +2,6 @@ package io.convoforge.cli;
 
 import io.convoforge.core.family.Families;
 import io.convoforge.core.family.RecipeFamily;
-import io.convoforge.core.input.InputException;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.Job;

@@ -1,7 +1,6 @@
 package io.convoforge.bench;
 
 import io.convoforge.cli.Main;
-import io.convoforge.core.input.InputException;
 import io.convoforge.core.run.Job;
 import io.convoforge.core.run.OutputDir;
 import java.lang.management.ManagementFactory;

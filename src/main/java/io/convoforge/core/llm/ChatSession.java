@@ -1,7 +1,6 @@
 package io.convoforge.core.llm;
 
 import io.convoforge.core.model.Json;
-import io.convoforge.core.model.Message;
 import io.convoforge.core.util.Seeds;
 import java.io.IOException;
 import java.util.List;

@@ -12,7 +12,6 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.Part;
 import com.google.genai.types.Tool;
 import io.convoforge.core.model.Json;
-import io.convoforge.core.model.Message;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -13,7 +13,6 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.convoforge.core.model.Json;
-import io.convoforge.core.model.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

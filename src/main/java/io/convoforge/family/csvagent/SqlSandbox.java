@@ -1,6 +1,5 @@
 package io.convoforge.family.csvagent;
 
-import io.convoforge.family.tooluse.schema.Column;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.TestSupport;
 import io.convoforge.core.input.JsonSchemas;
 import io.convoforge.core.model.Json;
-import io.convoforge.core.recipe.RecipeLoader;
 import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Job;
 import io.convoforge.testing.Cli;

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.model.Json;
-import io.convoforge.core.model.ToolCall;
-import io.convoforge.family.tooluse.schema.Column;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

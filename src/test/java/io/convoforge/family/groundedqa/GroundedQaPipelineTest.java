@@ -11,7 +11,6 @@ import com.networknt.schema.Schema;
 import io.convoforge.TestSupport;
 import io.convoforge.core.family.RunContext;
 import io.convoforge.core.input.JsonSchemas;
-import io.convoforge.core.llm.Backend;
 import io.convoforge.core.model.Json;
 import io.convoforge.core.model.Record;
 import io.convoforge.core.model.Rejected;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convoforge.core.input.JsonSchemas;
 import io.convoforge.core.model.Json;
 import io.convoforge.family.scenario.batch.BatchFile;
-import io.convoforge.family.scenario.batch.BatchWriter;
 import io.convoforge.family.scenario.batch.MessagesCsv;
 import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.model.Role;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.convoforge.family.scenario.batch.BatchWriter;
 import io.convoforge.family.scenario.registry.Registry;
 import io.convoforge.family.scenario.registry.Rows;
-import io.convoforge.family.tooluse.model.Conversation;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

@@ -6,7 +6,6 @@ import io.convoforge.family.scenario.batch.BatchFile;
 import io.convoforge.family.scenario.batch.BatchWriter;
 import io.convoforge.family.scenario.model.Message;
 import io.convoforge.family.scenario.model.Transcript;
-import io.convoforge.family.tooluse.model.Conversation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

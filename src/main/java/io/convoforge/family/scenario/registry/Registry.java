@@ -5,7 +5,6 @@ import io.convoforge.core.model.Json;
 import io.convoforge.family.scenario.batch.WrittenBatch;
 import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.spec.PromptSpec;
-import io.convoforge.family.tooluse.model.Conversation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.convoforge.core.llm.Chat;
 import io.convoforge.core.llm.ChatSession;
 import io.convoforge.core.model.Json;
-import io.convoforge.core.model.Message;
 import io.convoforge.core.model.ToolCall;
 import io.convoforge.core.model.ToolResult;
 import io.convoforge.family.tooluse.model.Conversation;

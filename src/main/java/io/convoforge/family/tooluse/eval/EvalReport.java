@@ -1,6 +1,5 @@
 package io.convoforge.family.tooluse.eval;
 
-import io.convoforge.family.groundedqa.Verdict;
 import io.convoforge.family.tooluse.eval.Evaluator.Score;
 import io.convoforge.family.tooluse.eval.Evaluator.TurnResult;
 import java.util.ArrayList;

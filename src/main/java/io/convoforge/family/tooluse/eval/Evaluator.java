@@ -3,7 +3,6 @@ package io.convoforge.family.tooluse.eval;
 import io.convoforge.core.llm.LlmAccounting;
 import io.convoforge.core.model.ToolCall;
 import io.convoforge.core.model.ToolResult;
-import io.convoforge.family.groundedqa.Verdict;
 import io.convoforge.family.tooluse.model.Conversation;
 import io.convoforge.family.tooluse.model.Turn;
 import io.convoforge.family.tooluse.sandbox.Canonical;

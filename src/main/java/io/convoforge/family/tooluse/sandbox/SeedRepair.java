@@ -1,6 +1,5 @@
 package io.convoforge.family.tooluse.sandbox;
 
-import io.convoforge.core.input.Problem;
 import io.convoforge.core.model.ToolCall;
 import io.convoforge.core.model.ToolResult;
 import io.convoforge.core.util.Seeds;

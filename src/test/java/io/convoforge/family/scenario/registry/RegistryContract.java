@@ -13,7 +13,6 @@ import io.convoforge.family.scenario.batch.BatchWriter;
 import io.convoforge.family.scenario.batch.WrittenBatch;
 import io.convoforge.family.scenario.model.Transcript;
 import io.convoforge.family.scenario.spec.PromptSpec;
-import io.convoforge.family.tooluse.model.Conversation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

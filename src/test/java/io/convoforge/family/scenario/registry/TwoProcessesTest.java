@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.family.scenario.Fixtures;
 import io.convoforge.family.scenario.batch.BatchWriter;
-import io.convoforge.family.tooluse.model.Conversation;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

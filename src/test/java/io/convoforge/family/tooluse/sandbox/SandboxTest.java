@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.convoforge.core.input.Problem;
 import io.convoforge.core.model.ToolCall;
 import io.convoforge.core.model.ToolResult;
 import io.convoforge.family.tooluse.gen.Keys;

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoforge.cli.Main;
-import io.convoforge.core.model.Json;
 import io.convoforge.core.run.DatasetDir;
 import io.convoforge.core.run.Gates;
 import io.convoforge.core.run.Inputs;
 import io.convoforge.core.run.Job;
-import io.convoforge.family.groundedqa.Verdict;
 import io.convoforge.family.tooluse.ToolUseRun;
 import io.convoforge.family.tooluse.eval.Evaluator;
 import io.convoforge.family.tooluse.eval.MockAgent;
